@@ -1,0 +1,2 @@
+/** @packageDocumentation Composition root and public library API: parse, lint, build. */
+export {};

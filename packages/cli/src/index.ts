@@ -1,0 +1,2 @@
+/** @packageDocumentation The kiln command. */
+export {};

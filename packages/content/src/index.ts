@@ -1,0 +1,2 @@
+/** @packageDocumentation Content store: sha256-addressed blobs, atomic ingest, metadata database. */
+export {};

@@ -1,0 +1,2 @@
+/** @packageDocumentation Typed Dockerfile instructions, stages and conversion to a build graph. */
+export {};

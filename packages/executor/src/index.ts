@@ -1,0 +1,2 @@
+/** @packageDocumentation Runs a process in an OCI runtime container (runc/crun). */
+export {};

@@ -1,0 +1,2 @@
+/** @packageDocumentation Filesystem changes to and from layer tars: diff, apply, whiteouts, compression. */
+export {};

@@ -1,0 +1,2 @@
+/** @packageDocumentation OCI and Docker image model: digests, descriptors, manifests, configs, platforms, references. */
+export {};

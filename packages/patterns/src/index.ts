@@ -1,0 +1,2 @@
+/** @packageDocumentation .dockerignore and --exclude pattern matching, like moby patternmatcher. */
+export {};

@@ -1,0 +1,2 @@
+/** @packageDocumentation OCI distribution API client: resolve, fetch, push, auth. */
+export {};

@@ -1,0 +1,2 @@
+/** @packageDocumentation BuildKit's shell word processing: quotes, escapes, ${...} expansion. */
+export {};

@@ -1,0 +1,2 @@
+/** @packageDocumentation Snapshotter interface with overlayfs and copy implementations. */
+export {};

@@ -1,0 +1,40 @@
+/**
+ * The package table of ../shared/ARCHITECTURE.md as data: what each package may
+ * import (besides `errors`), whether it is pure (no Node APIs), and which
+ * third-party libraries it alone may import. test/architecture.test.ts holds
+ * the code to it.
+ */
+export interface PackageRule {
+  readonly mayImport: readonly string[];
+  readonly pure: boolean;
+  readonly thirdParty: readonly string[];
+}
+
+export const packageRules: Readonly<Record<string, PackageRule>> = {
+  errors: { mayImport: [], pure: true, thirdParty: [] },
+  oci: { mayImport: [], pure: true, thirdParty: [] },
+  sys: { mayImport: [], pure: false, thirdParty: ['koffi'] },
+  shell: { mayImport: [], pure: true, thirdParty: [] },
+  patterns: { mayImport: [], pure: true, thirdParty: [] },
+  'dockerfile-syntax': { mayImport: ['shell'], pure: true, thirdParty: ['chevrotain'] },
+  llb: { mayImport: ['oci'], pure: true, thirdParty: [] },
+  content: { mayImport: ['oci'], pure: false, thirdParty: [] },
+  snapshot: { mayImport: ['sys'], pure: false, thirdParty: [] },
+  executor: { mayImport: ['oci', 'sys'], pure: false, thirdParty: [] },
+  'dockerfile-frontend': { mayImport: ['dockerfile-syntax', 'shell', 'patterns', 'llb', 'oci'], pure: true, thirdParty: [] },
+  solver: { mayImport: ['llb'], pure: true, thirdParty: ['p-queue'] },
+  layer: { mayImport: ['content', 'oci', 'sys'], pure: false, thirdParty: ['tar-stream'] },
+  // The registry fetches several blobs at once through p-queue (issue "Images"), so it shares p-queue with the solver.
+  registry: { mayImport: ['content', 'oci'], pure: false, thirdParty: ['p-queue'] },
+  cache: { mayImport: ['snapshot', 'layer', 'content', 'oci'], pure: false, thirdParty: ['xxhash-wasm'] },
+  source: { mayImport: ['cache', 'registry', 'content', 'patterns', 'llb', 'oci'], pure: false, thirdParty: [] },
+  exporter: { mayImport: ['cache', 'layer', 'content', 'registry', 'oci'], pure: false, thirdParty: ['tar-stream'] },
+  worker: { mayImport: ['solver', 'llb', 'cache', 'executor', 'source', 'sys', 'oci'], pure: false, thirdParty: [] },
+  builder: {
+    mayImport: ['oci', 'sys', 'shell', 'patterns', 'dockerfile-syntax', 'llb', 'content', 'snapshot', 'executor',
+      'dockerfile-frontend', 'solver', 'layer', 'registry', 'cache', 'source', 'exporter', 'worker'],
+    pure: false,
+    thirdParty: [],
+  },
+  cli: { mayImport: ['builder'], pure: false, thirdParty: ['commander'] },
+};
