@@ -18,7 +18,7 @@ if (envVarCorpus === undefined) {
       if (c.error === true) {
         t.throws(() => processWord(c.input, env), { instanceOf: ShellWordError });
       } else {
-        t.is(processWord(c.input, env).value, c.expected);
+        t.is<string | undefined, string | undefined>(processWord(c.input, env).value, c.expected);
       }
     });
   }

@@ -16,7 +16,7 @@ if (lexVectors === undefined) {
         const error = t.throws(() => processWord(c.input, env), { instanceOf: ShellWordError });
         t.true(error.message.includes(c.errorContains), error.message);
       } else {
-        t.is(processWord(c.input, env).value, c.expected);
+        t.is<string | undefined, string | undefined>(processWord(c.input, env).value, c.expected);
       }
     });
   }
@@ -29,15 +29,16 @@ if (lexVectors === undefined) {
         return;
       }
       const result = processWord(c.input, env);
-      t.is(result.value, c.expected);
+      t.is<string | undefined, string | undefined>(result.value, c.expected);
       t.deepEqual([...result.matched].sort(), [...(c.matched ?? [])].sort(), 'matched');
       t.deepEqual([...result.unmatched].sort(), [...(c.unmatched ?? [])].sort(), 'unmatched');
     });
   });
 
-  for (const c of lexVectors.platformFilename.cases) {
+  const platformFilename = lexVectors.platformFilename;
+  for (const c of platformFilename.cases) {
     test(`platformFilename with ${describeEnv(c.env)}`, (t) => {
-      t.is(processWord(lexVectors.platformFilename.input, envMap(c.env)).value, c.expected);
+      t.is(processWord(platformFilename.input, envMap(c.env)).value, c.expected);
     });
   }
 
