@@ -25,6 +25,9 @@ export interface ShellOptions {
    * Treat `'` and `"` as ordinary characters: no quote removal, `$` expands
    * everywhere. BuildKit's `SkipProcessQuotes`, used (with `\` as escape) to
    * expand COPY/ADD heredoc bodies (H-07), which are file contents, not words.
+   * BuildKit uses `\` as the escape there whatever `# escape=` says, and the
+   * escape still works: `\$x` gives `$x`, `\\` gives `\`, and `\` before a
+   * newline drops the backslash.
    */
   readonly skipProcessQuotes?: boolean;
   /**

@@ -91,3 +91,20 @@ test('processWord and processWords agree with ShellLex.process', (t) => {
   t.deepEqual(lex.processWord('a $SPACED', env).value, both.value);
   t.deepEqual(lex.processWords('a $SPACED', env).words, both.words);
 });
+
+// BuildKit's integration tests testCopyHeredocSpecialSymbols and testHeredocVarSubstitution: COPY <<EOF bodies.
+const heredocBodies: readonly (readonly [string, string])[] = [
+  ['"quotes in file"\n', '"quotes in file"\n'],
+  ['\\\n', '\n'],
+  ['\\\\\n', '\\\n'],
+  ['\\$\n', '$\n'],
+  ['Hello ${name}!\n', 'Hello world!\n'],
+  ["Hello '${name}'!\n", "Hello 'world'!\n"],
+  ['Hello "${name}"!\n', 'Hello "world"!\n'],
+];
+for (const [body, file] of heredocBodies) {
+  test(`heredoc body ${JSON.stringify(body)} becomes ${JSON.stringify(file)}`, (t) => {
+    const lex = new ShellLex({ skipProcessQuotes: true });
+    t.is(lex.processWord(body, new Map([['name', 'world']])).value, file);
+  });
+}
