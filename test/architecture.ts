@@ -26,13 +26,15 @@ export const packageRules: Readonly<Record<string, PackageRule>> = {
   layer: { mayImport: ['content', 'oci', 'sys'], pure: false, thirdParty: ['tar-stream'] },
   // The registry fetches several blobs at once through p-queue (issue "Images"), so it shares p-queue with the solver.
   registry: { mayImport: ['content', 'oci'], pure: false, thirdParty: ['p-queue'] },
+  // OCI layouts and docker archives, read (by source, `kiln load`) and written (by exporter, `kiln save`); tars through layer's codec.
+  archive: { mayImport: ['content', 'oci', 'layer'], pure: false, thirdParty: [] },
   cache: { mayImport: ['snapshot', 'layer', 'content', 'oci'], pure: false, thirdParty: ['xxhash-wasm'] },
-  source: { mayImport: ['cache', 'registry', 'content', 'patterns', 'llb', 'oci'], pure: false, thirdParty: [] },
-  exporter: { mayImport: ['cache', 'layer', 'content', 'registry', 'oci'], pure: false, thirdParty: ['tar-stream'] },
+  source: { mayImport: ['cache', 'registry', 'archive', 'content', 'patterns', 'llb', 'oci'], pure: false, thirdParty: [] },
+  exporter: { mayImport: ['cache', 'layer', 'archive', 'content', 'registry', 'oci'], pure: false, thirdParty: ['tar-stream'] },
   worker: { mayImport: ['solver', 'llb', 'cache', 'executor', 'source', 'sys', 'oci'], pure: false, thirdParty: [] },
   builder: {
     mayImport: ['oci', 'sys', 'shell', 'patterns', 'dockerfile-syntax', 'llb', 'content', 'snapshot', 'executor',
-      'dockerfile-frontend', 'solver', 'layer', 'registry', 'cache', 'source', 'exporter', 'worker'],
+      'dockerfile-frontend', 'solver', 'layer', 'registry', 'archive', 'cache', 'source', 'exporter', 'worker'],
     pure: false,
     thirdParty: [],
   },

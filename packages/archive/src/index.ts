@@ -1,0 +1,2 @@
+/** @packageDocumentation Image archives: OCI image layouts and docker archives, read and write. */
+export {};
