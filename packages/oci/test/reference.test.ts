@@ -108,5 +108,5 @@ test('parseReference keeps both tag and digest as written, like ParseNormalizedN
 
 test('a sha512 digest in a reference is accepted', (t) => {
   const digest = `sha512:${'ab'.repeat(64)}`;
-  t.is(parseReference(`x/y@${digest}`).digest, digest);
+  t.is(parseReference(`x/y@${digest}`).digest as string | undefined, digest);
 });
