@@ -19,6 +19,12 @@ export interface RegistryRequest {
   readonly signal?: AbortSignal | undefined;
   /** Statuses besides 2xx the caller handles itself (404 for a HEAD that asks "does it exist?"). */
   readonly expectedStatuses?: readonly number[];
+  /**
+   * Retry retryable failures (default true). False for requests whose retry
+   * must happen at a higher level, such as an upload PUT whose session may
+   * already hold part of the body.
+   */
+  readonly retry?: boolean;
   /** Words for error messages: what kiln was doing and with which reference. */
   readonly action: string;
   readonly reference: string;
@@ -72,6 +78,7 @@ export class RegistryTransport {
   async send(request: RegistryRequest): Promise<HttpResponse> {
     let scopes = request.scopes;
     let authRounds = 0;
+    const attempts = request.retry === false ? 1 : this.#retry.attempts;
     for (let attempt = 1; ; ) {
       throwIfAborted(request.signal);
       const url = this.url(request.endpoint, request.target);
@@ -94,7 +101,7 @@ export class RegistryTransport {
           this.#plainHosts.add(request.endpoint.host);
           continue;
         }
-        if (attempt < this.#retry.attempts && isRetryableNetworkError(error)) {
+        if (attempt < attempts && isRetryableNetworkError(error)) {
           await sleep(retryDelay(this.#retry, attempt), request.signal);
           attempt++;
           continue;
@@ -110,7 +117,7 @@ export class RegistryTransport {
       if ((response.status >= 200 && response.status < 300) || (request.expectedStatuses ?? []).includes(response.status)) {
         return response;
       }
-      if (attempt < this.#retry.attempts && isRetryableStatus(response.status)) {
+      if (attempt < attempts && isRetryableStatus(response.status)) {
         discardBody(response.body);
         await sleep(retryDelay(this.#retry, attempt, headerValue(response.headers, 'retry-after')), request.signal);
         attempt++;
