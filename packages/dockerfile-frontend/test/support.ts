@@ -30,13 +30,13 @@ export function node(
   });
   const nodeArgs = args.map((value) => ({ value, range: word(value) }));
   return {
-    keyword: name.toUpperCase(),
+    keyword: name,
     name: name.toLowerCase(),
     flags,
     args: nodeArgs,
     pairs: [],
     json: extra.json ?? false,
-    original: extra.original ?? [name.toUpperCase(), ...(extra.flags ?? []), ...args].join(' '),
+    original: extra.original ?? [name, ...(extra.flags ?? []), ...args].join(' '),
     heredocs: [],
     comments: [],
     child: undefined,
