@@ -1,2 +1,12 @@
-/** @packageDocumentation Snapshotter interface with overlayfs and copy implementations. */
-export {};
+/**
+ * @packageDocumentation
+ * The {@link Snapshotter} interface (containerd's shape) with an overlayfs and
+ * a copy implementation over `<root>/snapshots/<id>` and SQLite metadata, and
+ * {@link chooseSnapshotter} to pick one for a root. The conformance suite both
+ * run is the subpath `@kiln/snapshot/testsuite`.
+ */
+export type { Snapshotter, SnapshotInfo, SnapshotKind, SnapshotLabels, SnapshotOptions, SnapshotUsage, SnapshotterDriver } from './snapshotter.js';
+export type { SnapshotterOptions } from './directory-snapshotter.js';
+export { createOverlaySnapshotter, createCopySnapshotter, chooseSnapshotter, openSnapshotter, type SnapshotterChoice } from './choose.js';
+export { diskUsage } from './disk-usage.js';
+export { copyTree } from './copy-driver.js';
