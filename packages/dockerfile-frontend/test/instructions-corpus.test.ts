@@ -121,10 +121,11 @@ if (vectors === undefined) {
     });
   }
 
+  const docComments = vectors.docComments;
   textTest('docComments: comment blocks above FROM and ARG name the stage and the args', (t) => {
     if (parseDockerfile === undefined) return;
-    const expected = vectors.docComments.expected;
-    const { stages, metaArgs } = parseStages(parseDockerfile(vectors.docComments.dockerfile));
+    const expected = docComments.expected;
+    const { stages, metaArgs } = parseStages(parseDockerfile(docComments.dockerfile));
     t.is(stages[0]?.docComment, expected['stage0.DocComment']);
     t.is(metaArgs[0]?.args[0]?.key, expected.metaArg0.key);
     t.is(metaArgs[0]?.args[0]?.docComment, expected.metaArg0.doc);
@@ -151,7 +152,7 @@ if (vectors === undefined) {
       }
       const flags = parseFlags(words, specs);
       for (const [name, value] of Object.entries(c.values ?? {})) {
-        t.is<string | boolean>(typeof value === 'boolean' ? flags.bool(name) : flags.string(name), value, `--${name}`);
+        t.is<string | boolean, string | boolean>(typeof value === 'boolean' ? flags.bool(name) : flags.string(name), value, `--${name}`);
       }
       if (c.used !== undefined) t.deepEqual([...flags.used].sort(), [...c.used].sort());
       // Cases that declare nothing to check still promise that no flag was taken.
