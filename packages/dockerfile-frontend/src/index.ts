@@ -44,5 +44,5 @@ export {
 export { parseRunDevice, type RunDevice } from './instructions/commands-rundevice.js';
 export { parseGoDuration } from './instructions/duration.js';
 export { docComment } from './instructions/doc-comment.js';
-export { parseStages, type Stage, type ParseStagesOptions, type ParsedStages } from './stages/parse-stages.js';
+export { parseStages, type Stage, type StagePlatform, type ParseStagesOptions, type ParsedStages } from './stages/parse-stages.js';
 export type { ExpandedWord } from './stages/expand.js';

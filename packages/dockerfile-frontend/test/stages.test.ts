@@ -47,6 +47,7 @@ test('builtin args are in scope in FROM and --platform; unset names are reported
   const file = dockerfile(node('FROM', ['alpine$SUFFIX'], { flags: ['--platform=$BUILDPLATFORM'] }));
   const [stage] = parseStages(file, { builtinArgs: new Map([['BUILDPLATFORM', 'linux/amd64']]) }).stages;
   t.is(stage?.platform?.value, 'linux/amd64');
+  t.deepEqual(stage?.platform?.platform, { os: 'linux', architecture: 'amd64' });
   t.is(stage?.baseName.value, 'alpine');
   t.deepEqual(stage?.baseName.unmatched, ['SUFFIX']);
 });
@@ -60,6 +61,8 @@ test('a base that expands to nothing, or an empty platform, is an error at the F
   t.is(blank?.file, 'Dockerfile');
   const platform = t.throws(() => parseStages(dockerfile(node('FROM', ['a'], { flags: ['--platform=$P'] }))));
   t.is(platform?.message, 'empty platform value from expression $P');
+  const bad = t.throws(() => parseStages(dockerfile(node('FROM', ['a'], { flags: ['--platform=linux/arm/v7/x'] }))));
+  t.regex(bad?.message ?? '', /^failed to parse platform linux\/arm\/v7\/x: invalid platform/);
 });
 
 test('only ARG may come before the first FROM', (t) => {

@@ -5,6 +5,7 @@
  */
 import { DockerfileSyntaxError, type SourceRange } from '@kiln/errors';
 import type { Dockerfile } from '@kiln/dockerfile-syntax';
+import { parsePlatform, type Platform } from '@kiln/oci';
 import type { ArgInstruction } from '../instructions/commands-arg.js';
 import type { FromInstruction } from '../instructions/commands-from.js';
 import { locate, parseInstruction, type Command } from '../instructions/instruction.js';
@@ -20,14 +21,19 @@ export interface Stage {
   readonly from: FromInstruction;
   /** The base after global-ARG expansion: an image reference, `scratch`, or an earlier stage's name. */
   readonly baseName: ExpandedWord;
-  /** `--platform` after expansion, or `undefined` when not given. Not yet parsed as a platform. */
-  readonly platform: ExpandedWord | undefined;
+  /** `--platform` after expansion and parsed (normalised), or `undefined` when not given. */
+  readonly platform: StagePlatform | undefined;
   /** The stage's description from its doc comment (P-14), or empty. */
   readonly docComment: string;
   /** The instructions after FROM, up to the next FROM. */
   readonly commands: readonly Command[];
   /** The FROM line's range (1-based, end inclusive). */
   readonly range: SourceRange;
+}
+
+/** A stage's `--platform`: the expanded text and the platform it names. */
+export interface StagePlatform extends ExpandedWord {
+  readonly platform: Platform;
 }
 
 /** Options of {@link parseStages}. */
@@ -42,6 +48,8 @@ export interface ParseStagesOptions {
    * override them.
    */
   readonly builtinArgs?: ReadonlyMap<string, string>;
+  /** Completes a one-part `--platform` (`linux`, `arm64`) as containerd does; without it an OS alone is an error. */
+  readonly hostPlatform?: Platform;
 }
 
 /** The result of {@link parseStages}. */
@@ -60,7 +68,8 @@ export interface ParsedStages {
  * current context`), a base that expands to nothing (`base name (x) should
  * not be blank`), an empty platform (`empty platform value from expression
  * x`), a repeated stage name (`duplicate stage name "x"`, both FROM lines in
- * `ranges`), or a shell expansion error in FROM or a global ARG default.
+ * `ranges`), a platform that does not parse (`failed to parse platform x: …`),
+ * or a shell expansion error in FROM or a global ARG default.
  */
 export function parseStages(dockerfile: Dockerfile, options: ParseStagesOptions = {}): ParsedStages {
   const file = options.file;
@@ -111,12 +120,18 @@ export function parseStages(dockerfile: Dockerfile, options: ParseStagesOptions 
       if (baseName.value === '') {
         throw located(`base name (${from.baseName.value}) should not be blank`, [from.range, from.baseName.range]);
       }
-      let platform: ExpandedWord | undefined;
+      let platform: StagePlatform | undefined;
       if (from.platform !== undefined) {
         const expression = from.platform.value;
-        platform = expandOrThrow(() => expandWord(expression, globalArgs, escape), from.node, file);
-        if (platform.value === '') {
+        const expanded = expandOrThrow(() => expandWord(expression, globalArgs, escape), from.node, file);
+        if (expanded.value === '') {
           throw located(`empty platform value from expression ${expression}`, [from.range, from.platform.range]);
+        }
+        try {
+          platform = { ...expanded, platform: parsePlatform(expanded.value, options.hostPlatform) };
+        } catch (error) {
+          const why = error instanceof Error ? error.message : String(error);
+          throw located(`failed to parse platform ${expression}: ${why}`, [from.range, from.platform.range], error);
         }
       }
       return { index, name, from, baseName, platform, docComment: from.docComment, commands, range: from.range };
