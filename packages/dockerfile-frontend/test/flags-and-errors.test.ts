@@ -60,6 +60,7 @@ test('an unknown instruction suggests the closest keyword in the case it was wri
   t.is(t.throws(() => parseInstruction(node('FORM', ['x'])))?.message, 'unknown instruction: FORM (did you mean FROM?)');
   t.is(t.throws(() => parseInstruction(node('entrypont', ['x'])))?.message, 'unknown instruction: entrypont (did you mean entrypoint?)');
   t.is(t.throws(() => parseInstruction(node('XYZZY', ['x'])))?.message, 'unknown instruction: XYZZY');
+  t.is(t.throws(() => parseInstruction(node('constructor', ['x'])))?.message, 'unknown instruction: constructor');
 });
 
 test('suggest ignores an exact match and needs fewer than three edits', (t) => {

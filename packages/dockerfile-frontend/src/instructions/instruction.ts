@@ -92,7 +92,9 @@ export interface ParseInstructionOptions {
  * is the `cause`.
  */
 export function parseInstruction(node: Instruction, options: ParseInstructionOptions = {}): TypedInstruction {
-  const parse = (parsers as Record<string, ((req: ParseRequest) => TypedInstruction) | undefined>)[node.name.toLowerCase()];
+  const name = node.name.toLowerCase();
+  // Own keys only: `constructor` or `__proto__` written as a keyword must be unknown, not Object's.
+  const parse = Object.hasOwn(parsers, name) ? (parsers as Record<string, (req: ParseRequest) => TypedInstruction>)[name] : undefined;
   try {
     if (parse === undefined) {
       const message = withSuggestion(`unknown instruction: ${node.keyword}`, node.keyword, instructionNames, false);
