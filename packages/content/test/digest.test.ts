@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
 import { createDigester, digestBytes, LocalContentStore } from '@kiln/content';
+import type { Digest } from '@kiln/oci';
 import { patternBytes, tempRoot } from './support/temp-root.ts';
 
 const samples: [string, Buffer][] = [
@@ -18,11 +19,11 @@ for (const [name, bytes] of samples) {
     const file = path.join(dir, 'sample');
     fs.writeFileSync(file, bytes);
     const expected = `sha256:${execFileSync('sha256sum', [file], { encoding: 'utf8' }).split(' ')[0]}`;
-    t.is(digestBytes(bytes), expected);
+    t.is<string, string>(digestBytes(bytes), expected);
     const store = await LocalContentStore.open(path.join(dir, 'content'));
     const chunks = [bytes.subarray(0, 3), bytes.subarray(3)];
     t.deepEqual(await store.ingest(chunks), { digest: expected, size: bytes.length });
-    t.is(`sha256:${execFileSync('sha256sum', [store.path(expected as never)], { encoding: 'utf8' }).split(' ')[0]}`, expected);
+    t.is(`sha256:${execFileSync('sha256sum', [store.path(expected as Digest)], { encoding: 'utf8' }).split(' ')[0]}`, expected);
   });
 }
 
@@ -31,7 +32,7 @@ test('sha512 matches sha512sum, and a running digester can be read midway', (t) 
   const bytes = patternBytes(100_000, 5);
   const file = path.join(dir, 'sample');
   fs.writeFileSync(file, bytes);
-  t.is(digestBytes(bytes, 'sha512'), `sha512:${execFileSync('sha512sum', [file], { encoding: 'utf8' }).split(' ')[0]}`);
+  t.is<string, string>(digestBytes(bytes, 'sha512'), `sha512:${execFileSync('sha512sum', [file], { encoding: 'utf8' }).split(' ')[0]}`);
   const digester = createDigester();
   digester.update(bytes.subarray(0, 10));
   t.is(digester.digest(), digestBytes(bytes.subarray(0, 10)));

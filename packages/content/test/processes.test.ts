@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import { digestBytes, LocalContentStore } from '@kiln/content';
-import { listDir, patternBytes, tempRoot } from './support/temp-root.ts';
+import { collect, listDir, patternBytes, tempRoot } from './support/temp-root.ts';
 
 const child = fileURLToPath(new URL('./support/blob-writer-child.ts', import.meta.url));
 
@@ -61,7 +61,7 @@ test('a write killed with SIGKILL leaves nothing visible, and the next open remo
   t.is(ended.signal, 'SIGKILL');
   t.deepEqual(listDir(path.join(dir, 'blobs', 'sha256')), []);
   t.false(await store.has(digestBytes(patternBytes(size, 3))));
-  t.deepEqual([...(await Array.fromAsync(store.walk()))], []);
+  t.deepEqual([...(await collect(store.walk()))], []);
 
   await LocalContentStore.open(dir);
   t.deepEqual(listDir(path.join(dir, 'ingest')), []);

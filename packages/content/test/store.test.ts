@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import test from 'ava';
 import { digestBytes, LocalContentStore } from '@kiln/content';
 import type { Digest } from '@kiln/oci';
-import { listDir, patternBytes, tempRoot } from './support/temp-root.ts';
+import { collect, listDir, patternBytes, tempRoot } from './support/temp-root.ts';
 
 async function open(t: Parameters<typeof tempRoot>[0]): Promise<{ store: LocalContentStore; dir: string }> {
   const dir = path.join(tempRoot(t), 'content');
@@ -57,7 +57,7 @@ test('committed content is readable, stat-able, streamable from an offset and wa
   for await (const chunk of await store.readStream(digest, { start: 1_000_000 })) tail.push(chunk as Buffer);
   t.true(Buffer.concat(tail).equals(bytes.subarray(1_000_000)));
   t.true(fs.readFileSync(store.path(digest)).equals(bytes));
-  t.deepEqual((await Array.fromAsync(store.walk())).map((i) => i.digest), [digest]);
+  t.deepEqual((await collect(store.walk())).map((i) => i.digest), [digest]);
   await store.delete(digest);
   t.false(await store.has(digest));
   await t.throwsAsync(store.delete(digest), { code: 'NotFound' } as never);
@@ -130,5 +130,5 @@ test('ingesting content that is already stored returns it without reading the so
   t.deepEqual(await store.ingest(source(), { digest: first.digest, size: 4 }), first);
   t.false(read);
   t.deepEqual(await store.ingest([Buffer.from('same')]), first);
-  t.is((await Array.fromAsync(store.walk())).length, 1);
+  t.is((await collect(store.walk())).length, 1);
 });

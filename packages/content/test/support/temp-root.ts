@@ -33,3 +33,10 @@ export function listDir(dir: string): string[] {
     return [];
   }
 }
+
+/** Collects an async iterable (Array.fromAsync is outside the es2024 lib the tests compile against). */
+export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
