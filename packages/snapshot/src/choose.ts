@@ -36,8 +36,9 @@ export function createCopySnapshotter(options: SnapshotterOptions): Snapshotter 
  * `<root>/snapshots`, a write through it and a deletion (which makes the kernel
  * create a whiteout). A root that is itself on overlayfs is refused without
  * probing, since overlayfs cannot host upper directories. The probe leaves no
- * mount and no directory behind. Never throws for a failed probe: that is the
- * answer `copy`, with the failure as the reason.
+ * mount and no directory behind. A failed probe is not an error but the
+ * answer `copy`, with the failure as the reason; it throws only when
+ * `<root>/snapshots` cannot be created or written (then no snapshotter works).
  */
 export async function chooseSnapshotter(root: string): Promise<SnapshotterChoice> {
   const dir = path.join(root, 'snapshots');

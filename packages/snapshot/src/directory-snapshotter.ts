@@ -92,7 +92,7 @@ class DirectorySnapshotter implements Snapshotter {
   }
 
   async *walk(): AsyncIterable<SnapshotInfo> {
-    for (const record of this.#meta.all()) yield info(record);
+    yield* this.#meta.all();
   }
 
   async cleanup(): Promise<number> {

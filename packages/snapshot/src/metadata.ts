@@ -82,9 +82,9 @@ export class SnapshotMetadata {
     return this.#record(row);
   }
 
-  /** Every record, in id (creation) order. */
-  all(): SnapshotRecord[] {
-    return (this.#db.prepare(`${select} WHERE n.driver = ? ORDER BY n.id`).all(this.#driver) as unknown as Row[]).map((r) => this.#record(r));
+  /** Every snapshot's info, in id (creation) order (without parent chains, so one query). */
+  all(): SnapshotInfo[] {
+    return (this.#db.prepare(`${select} WHERE n.driver = ? ORDER BY n.id`).all(this.#driver) as unknown as Row[]).map((r) => toInfo(r));
   }
 
   /** Ids of every snapshot of every driver (directories of other drivers share the root). */
@@ -150,17 +150,17 @@ export class SnapshotMetadata {
       parentIds.push(p);
       p = (parentOf.get(p) as { parent_id: number | null } | undefined)?.parent_id ?? null;
     }
-    return {
-      id: row.id,
-      kind: row.kind,
-      name: row.name,
-      parent: row.parent_name ?? undefined,
-      labels: JSON.parse(row.labels) as SnapshotLabels,
-      created: new Date(row.created),
-      updated: new Date(row.updated),
-      parentIds,
-      size: row.size ?? undefined,
-      inodes: row.inodes ?? undefined,
-    };
+    return { ...toInfo(row), id: row.id, parentIds, size: row.size ?? undefined, inodes: row.inodes ?? undefined };
   }
+}
+
+function toInfo(row: Row): SnapshotInfo {
+  return {
+    kind: row.kind,
+    name: row.name,
+    parent: row.parent_name ?? undefined,
+    labels: JSON.parse(row.labels) as SnapshotLabels,
+    created: new Date(row.created),
+    updated: new Date(row.updated),
+  };
 }
