@@ -94,7 +94,8 @@ export class OciExecutor implements Executor {
       fs.writeFileSync(path.join(bundle, 'config.json'), JSON.stringify(spec));
       return await this.#runContainer(runtime, stateRoot, bundle, id, request);
     } finally {
-      spawnSync(runtime.path, ['--root', stateRoot, 'delete', '--force', id], { stdio: 'ignore' });
+      const [file, ...prefix] = runtime.command;
+      spawnSync(file!, [...prefix, '--root', stateRoot, 'delete', '--force', id], { stdio: 'ignore' });
       stubs?.cleanup();
       if (mounted) unmountRecursive(rootfs);
       fs.rmSync(bundle, { recursive: true, force: true });
@@ -103,7 +104,8 @@ export class OciExecutor implements Executor {
 
   /** `runtime run` in the foreground, killed through the runtime on abort or timeout. */
   async #runContainer(runtime: RuntimeChoice, stateRoot: string, bundle: string, id: string, request: ExecRequest): Promise<ExecResult> {
-    const child = spawn(runtime.path, ['--root', stateRoot, 'run', '--bundle', bundle, id], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const [file, ...prefix] = runtime.command;
+    const child = spawn(file!, [...prefix, '--root', stateRoot, 'run', '--bundle', bundle, id], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.on('data', (chunk: Buffer) => request.stdout?.(chunk));
     child.stderr.on('data', (chunk: Buffer) => request.stderr?.(chunk));
     let stopReason: 'canceled' | 'timeout' | undefined;
@@ -113,7 +115,7 @@ export class OciExecutor implements Executor {
       stopReason = reason;
       // The container may not exist yet when the stop comes early: keep asking until `run` returns.
       const kill = (): void => {
-        spawn(runtime.path, ['--root', stateRoot, 'kill', id, 'KILL'], { stdio: 'ignore' }).on('error', () => undefined);
+        spawn(file!, [...prefix, '--root', stateRoot, 'kill', id, 'KILL'], { stdio: 'ignore' }).on('error', () => undefined);
       };
       kill();
       killer = setInterval(kill, 100);

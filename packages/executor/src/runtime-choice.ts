@@ -4,16 +4,41 @@ import os from 'node:os';
 import path from 'node:path';
 import { NotFoundError } from '@kiln/errors';
 
-/** An OCI runtime kiln can drive: its name, the binary, and why it was chosen. */
+/** An OCI runtime kiln can drive: its name, the binary, how to invoke it, and why it was chosen. */
 export interface RuntimeChoice {
+  /** `crun` or `runc` (or the override's file name). */
   readonly name: string;
+  /** The runtime binary. */
   readonly path: string;
+  /** The argv prefix that runs the runtime; the runtime's own arguments follow. Usually `[path]`. */
+  readonly command: readonly string[];
   /** One line for people: why this runtime (probe result, override, cache). */
   readonly reason: string;
 }
 
-/** Runtimes in order of preference: crun starts containers about three times faster than runc. */
-const preference = ['crun', 'runc'] as const;
+/**
+ * How to run crun on a host with a hybrid cgroup layout, which crun 1.8
+ * refuses: in a private mount namespace whose view of the cgroup2 `unified`
+ * mount is gone, crun sees pure cgroup v1 and works (anchors.md).
+ */
+const privateCgroupView = (runtimePath: string): string[] => [
+  'unshare', '--mount', '--propagation', 'private', '/bin/sh', '-c',
+  'umount -l /sys/fs/cgroup/unified 2>/dev/null; exec "$0" "$@"', runtimePath,
+];
+
+interface Candidate {
+  readonly name: string;
+  readonly variant: string;
+  readonly applies: () => boolean;
+  readonly command: (runtimePath: string) => string[];
+}
+
+/** Runtimes in order of preference: crun starts containers two to three times faster than runc. */
+const candidates: readonly Candidate[] = [
+  { name: 'crun', variant: 'crun', applies: () => true, command: (p) => [p] },
+  { name: 'crun', variant: 'crun without the hybrid cgroup2 mount', applies: () => fs.existsSync('/sys/fs/cgroup/unified/cgroup.controllers'), command: privateCgroupView },
+  { name: 'runc', variant: 'runc', applies: () => true, command: (p) => [p] },
+];
 
 function which(name: string): string | undefined {
   if (name.includes('/')) return fs.existsSync(name) ? name : undefined;
@@ -35,13 +60,13 @@ function which(name: string): string | undefined {
  * crun 1.8, for one, refuses hosts with a hybrid cgroup layout. Returns the
  * runtime's error output when it fails, undefined when it works.
  */
-export function probeRuntime(runtimePath: string): string | undefined {
+export function probeRuntime(command: readonly string[]): string | undefined {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kiln-runtime-probe-'));
   const id = `kiln-probe-${process.pid}-${Date.now()}`;
   try {
     const rootfs = path.join(dir, 'rootfs');
     const binds = ['/usr', '/bin', '/lib', '/lib64', '/sbin'].filter((p) => fs.existsSync(p));
-    for (const b of ['/proc', ...binds]) fs.mkdirSync(path.join(rootfs, b), { recursive: true });
+    for (const b of ['/proc', '/dev', ...binds]) fs.mkdirSync(path.join(rootfs, b), { recursive: true });
     fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({
       ociVersion: '1.0.2',
       process: { terminal: false, user: { uid: 0, gid: 0 }, args: ['/bin/true'], env: ['PATH=/usr/bin:/bin'], cwd: '/' },
@@ -53,8 +78,9 @@ export function probeRuntime(runtimePath: string): string | undefined {
       linux: { namespaces: [{ type: 'pid' }, { type: 'mount' }, { type: 'ipc' }, { type: 'uts' }] },
     }));
     const stateRoot = path.join(dir, 'state');
-    const r = spawnSync(runtimePath, ['--root', stateRoot, 'run', '--bundle', dir, id], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000 });
-    spawnSync(runtimePath, ['--root', stateRoot, 'delete', '--force', id], { stdio: 'ignore' });
+    const [file, ...prefix] = command;
+    const r = spawnSync(file!, [...prefix, '--root', stateRoot, 'run', '--bundle', dir, id], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000 });
+    spawnSync(file!, [...prefix, '--root', stateRoot, 'delete', '--force', id], { stdio: 'ignore' });
     if (r.status === 0) return undefined;
     return (r.stderr || r.stdout || r.error?.message || `exit status ${r.status}`).trim();
   } finally {
@@ -63,16 +89,17 @@ export function probeRuntime(runtimePath: string): string | undefined {
 }
 
 /** What a cached probe result is valid for: the runtime binary, the kernel and the cgroup layout. */
-function probeKey(runtimePath: string): string {
+function probeKey(runtimePath: string, variant: string): string {
   const st = fs.statSync(runtimePath);
   const cgroups = fs.existsSync('/sys/fs/cgroup/cgroup.controllers') ? 'v2' : fs.existsSync('/sys/fs/cgroup/unified') ? 'hybrid' : 'v1';
-  return `${runtimePath}|${st.size}|${st.mtimeMs}|${os.release()}|${cgroups}`;
+  return `${variant}|${runtimePath}|${st.size}|${st.mtimeMs}|${os.release()}|${cgroups}`;
 }
 
 /**
  * Chooses the OCI runtime: `override` (a name or path; also the KILN_RUNTIME
- * environment variable) when given, otherwise the first of crun and runc that
- * is installed and passes {@link probeRuntime}. Probe results are cached in
+ * environment variable) when given, otherwise the first that is installed and
+ * passes {@link probeRuntime} of: crun, crun in a private mount namespace
+ * without the hybrid cgroup2 mount (where the host has one), and runc. Probe results are cached in
  * `cacheFile` per runtime binary, kernel and cgroup layout, so the probe runs
  * once per machine. Throws NotFoundError when no runtime works.
  */
@@ -81,7 +108,7 @@ export function chooseRuntime(options: { cacheFile?: string; override?: string }
   if (override !== undefined && override !== '') {
     const p = which(override);
     if (p === undefined) throw new NotFoundError(`OCI runtime "${override}" not found on PATH`);
-    return { name: path.basename(p), path: p, reason: 'chosen by KILN_RUNTIME or the runtime option' };
+    return { name: path.basename(p), path: p, command: [p], reason: 'chosen by KILN_RUNTIME or the runtime option' };
   }
   let cache: Record<string, string | null> = {};
   if (options.cacheFile !== undefined) {
@@ -92,15 +119,17 @@ export function chooseRuntime(options: { cacheFile?: string; override?: string }
     }
   }
   const failures: string[] = [];
-  for (const name of preference) {
-    const p = which(name);
+  for (const candidate of candidates) {
+    if (!candidate.applies()) continue;
+    const p = which(candidate.name);
     if (p === undefined) {
-      failures.push(`${name}: not installed`);
+      failures.push(`${candidate.variant}: not installed`);
       continue;
     }
-    const key = probeKey(p);
+    const command = candidate.command(p);
+    const key = probeKey(p, candidate.variant);
     const cached = key in cache;
-    const failure = cached ? (cache[key] ?? undefined) : probeRuntime(p);
+    const failure = cached ? (cache[key] ?? undefined) : probeRuntime(command);
     if (!cached && options.cacheFile !== undefined) {
       cache[key] = failure ?? null;
       fs.mkdirSync(path.dirname(options.cacheFile), { recursive: true });
@@ -110,9 +139,9 @@ export function chooseRuntime(options: { cacheFile?: string; override?: string }
     }
     if (failure === undefined) {
       const before = failures.length > 0 ? ` (${failures.join('; ')})` : '';
-      return { name, path: p, reason: `${name} passed the probe${cached ? ' (cached)' : ''}${before}` };
+      return { name: candidate.name, path: p, command, reason: `${candidate.variant} passed the probe${cached ? ' (cached)' : ''}${before}` };
     }
-    failures.push(`${name}: ${failure.split('\n')[0]}`);
+    failures.push(`${candidate.variant}: ${failure.split('\n')[0]}`);
   }
   throw new NotFoundError(`no working OCI runtime: ${failures.join('; ')}`);
 }

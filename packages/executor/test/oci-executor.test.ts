@@ -63,7 +63,8 @@ test.afterEach.always((t) => {
   t.deepEqual(kilnMounts(), [], 'no mounts remain');
   t.deepEqual(fs.readdirSync(stateDir).filter((n) => n.startsWith('run-')), [], 'no bundles remain');
   const runtime = executor.runtime;
-  const list = execFileSync(runtime.path, ['--root', path.join(stateDir, runtime.name), 'list', '-q'], { encoding: 'utf8' }).trim();
+  const [file, ...prefix] = runtime.command;
+  const list = execFileSync(file!, [...prefix, '--root', path.join(stateDir, runtime.name), 'list', '-q'], { encoding: 'utf8' }).trim();
   t.is(list, '', 'no containers remain');
 });
 
