@@ -6,18 +6,8 @@
 import { NotFoundError } from '@kiln/errors';
 import { cleanPath, joinPath } from './go-path.js';
 import { containsWildcards, matchGlob } from './glob-match.js';
+import type { SourceDirEntry, TreeSource } from './tree-source.js';
 
-/** One directory entry as `lstat` sees it (a symlink to a directory is not a directory). */
-export interface SourceDirEntry {
-  readonly name: string;
-  readonly isDir: boolean;
-}
-
-/** What wildcard expansion reads. Paths are `/`-separated and relative to the source root (`.` is the root). */
-export interface WildcardSource {
-  /** The entries of directory `path`, or `undefined` when it does not exist or is not a directory. */
-  readdir(path: string): Promise<readonly SourceDirEntry[] | undefined> | readonly SourceDirEntry[] | undefined;
-}
 
 /**
  * Splits a source path at its first element with a wildcard (fsutil
@@ -48,7 +38,7 @@ export function splitWildcards(path: string): [literal: string, wildcard: string
  * @throws NotFoundError when the literal prefix of a wildcard source does not exist.
  * @throws whatever `source` throws.
  */
-export async function resolveWildcardSources(path: string, source: WildcardSource): Promise<string[]> {
+export async function resolveWildcardSources(path: string, source: Pick<TreeSource, 'readdir'>): Promise<string[]> {
   const [literal, wildcard] = splitWildcards(path);
   const base = toRelative(literal === '' ? '.' : literal);
   if (wildcard === '') return [base];

@@ -5,18 +5,7 @@
  */
 import { basePath, cleanPath, dirPath, joinPath } from './go-path.js';
 import { containsWildcards, matchGlob } from './glob-match.js';
-
-/**
- * What link resolution needs to read from the tree being walked. Paths are
- * `/`-separated and relative to the walk root (`.` is the root); the port must
- * not follow a symlink in the last element.
- */
-export interface FollowLinksSource {
-  /** The target of the symlink at `path`, or `undefined` when `path` is missing or not a symlink. */
-  readlink(path: string): Promise<string | undefined> | string | undefined;
-  /** The entry names of the directory `path`, or `undefined` when it is missing or not a directory. */
-  readdir(path: string): Promise<readonly string[] | undefined> | readonly string[] | undefined;
-}
+import type { TreeSource } from './tree-source.js';
 
 /**
  * Resolves `followPaths` against a tree: returns the sorted, de-duplicated
@@ -29,13 +18,13 @@ export interface FollowLinksSource {
  *   nothing to restrict (fsutil returns nil).
  * @throws whatever `source` throws.
  */
-export async function resolveFollowPaths(followPaths: readonly string[], source: FollowLinksSource): Promise<string[] | undefined> {
+export async function resolveFollowPaths(followPaths: readonly string[], source: TreeSource): Promise<string[] | undefined> {
   const resolved = new Set<string>();
   for (const p of followPaths) await appendFollowPath(p, source, resolved);
   return dedupePaths([...resolved].sort(compareGo));
 }
 
-async function appendFollowPath(p: string, source: FollowLinksSource, resolved: Set<string>): Promise<void> {
+async function appendFollowPath(p: string, source: TreeSource, resolved: Set<string>): Promise<void> {
   let current = '.';
   for (;;) {
     const slash = p.indexOf('/');
@@ -56,14 +45,14 @@ async function appendFollowPath(p: string, source: FollowLinksSource, resolved: 
   }
 }
 
-async function readSymlink(p: string, allowWildcard: boolean, source: FollowLinksSource): Promise<string[] | undefined> {
+async function readSymlink(p: string, allowWildcard: boolean, source: TreeSource): Promise<string[] | undefined> {
   const base = basePath(p);
   if (allowWildcard && containsWildcards(base)) {
     const dir = dirPath(p);
-    const names = await source.readdir(dir);
-    if (names === undefined) return undefined;
+    const entries = await source.readdir(dir);
+    if (entries === undefined) return undefined;
     const out: string[] = [];
-    for (const name of names) {
+    for (const { name } of entries) {
       let ok = false;
       try {
         ok = matchGlob(base, name);

@@ -10,7 +10,8 @@ export { PatternMatcher, NO_MATCH_INFO, legacyMatches, matchesOrParentMatches, t
 export { type MatchType } from './compile-pattern.js';
 export { parseIgnoreFile, ignoreFileCandidates, readIgnorePatterns, DEFAULT_IGNORE_FILE } from './ignore-file.js';
 export { WalkFilter, createWalkFilter, type WalkAction, type WalkEmit, type WalkFilterOptions } from './walk-filter.js';
-export { resolveFollowPaths, mergeFollowedPaths, dedupePaths, type FollowLinksSource } from './follow-links.js';
-export { splitWildcards, resolveWildcardSources, type SourceDirEntry, type WildcardSource } from './copy-sources.js';
+export { resolveFollowPaths, mergeFollowedPaths, dedupePaths } from './follow-links.js';
+export { splitWildcards, resolveWildcardSources } from './copy-sources.js';
+export { type TreeSource, type SourceDirEntry } from './tree-source.js';
 export { matchGlob, validateGlob, containsWildcards } from './glob-match.js';
 export { cleanPath, dirPath, basePath, joinPath, splitPath } from './go-path.js';
