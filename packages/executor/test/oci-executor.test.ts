@@ -61,17 +61,18 @@ function kilnMounts(): string[] {
 
 test.afterEach.always((t) => {
   t.deepEqual(kilnMounts(), [], 'no mounts remain');
-  t.deepEqual(fs.readdirSync(stateDir).filter((n) => n.startsWith('run-')), [], 'no bundles remain');
+  t.deepEqual(fs.existsSync(stateDir) ? fs.readdirSync(stateDir).filter((n) => n.startsWith('run-')) : [], [], 'no bundles remain');
   const runtime = executor.runtime;
   const [file, ...prefix] = runtime.command;
-  const list = execFileSync(file!, [...prefix, '--root', path.join(stateDir, runtime.name), 'list', '-q'], { encoding: 'utf8' }).trim();
+  const stateRoot = path.join(stateDir, runtime.name);
+  const list = fs.existsSync(stateRoot) ? execFileSync(file!, [...prefix, '--root', stateRoot, 'list', '-q'], { encoding: 'utf8' }).trim() : '';
   t.is(list, '', 'no containers remain');
 });
 
 test.serial('the runtime is chosen by probe and says why', (t) => {
   const runtime = executor.runtime;
   t.true(['crun', 'runc'].includes(runtime.name));
-  t.regex(runtime.reason, /probe/);
+  t.regex(runtime.reason, process.env.KILN_RUNTIME ? /KILN_RUNTIME/ : /probe/);
 });
 
 test.serial('the command is PID 1 and sees its own hostname', async (t) => {
