@@ -57,9 +57,17 @@ export class FileContentWriter implements ContentWriter {
   readonly #sha256: Digester;
   readonly #extra: Digester | undefined;
   #offset = 0;
-  /** Small chunks are copied here (so callers may reuse their buffers) and written 1 MiB at a time. */
-  readonly #batch = Buffer.allocUnsafe(batchBytes);
+  /**
+   * Small chunks are copied here (so callers may reuse their buffers) and
+   * written 1 MiB at a time. Two buffers alternate: one is written by the
+   * thread pool while the next one fills and is hashed, so hashing and disk
+   * writes overlap.
+   */
+  #batch = Buffer.allocUnsafe(batchBytes);
+  #spare = Buffer.allocUnsafe(batchBytes);
   #pendingBytes = 0;
+  #inflight: Promise<void> = Promise.resolve();
+  #writeError: unknown = undefined;
   #closed = false;
 
   constructor(ref: string, path: string, file: fs.promises.FileHandle, target: WriterTarget, expectedDigest?: Digest) {
@@ -88,6 +96,7 @@ export class FileContentWriter implements ContentWriter {
     this.#offset += chunk.byteLength;
     if (this.#pendingBytes + chunk.byteLength > batchBytes) await this.#flush();
     if (chunk.byteLength >= batchBytes) {
+      await this.#settle();
       await this.#writeAll(chunk);
       return;
     }
@@ -103,6 +112,7 @@ export class FileContentWriter implements ContentWriter {
     }
     try {
       await this.#flush();
+      await this.#settle();
       if (expectedSize !== undefined && expectedSize !== this.#offset) {
         throw new DataLossError(`${this.ref}: expected ${expectedSize} bytes, got ${this.#offset}; nothing was stored`);
       }
@@ -124,16 +134,29 @@ export class FileContentWriter implements ContentWriter {
   async abort(): Promise<void> {
     if (!this.#closed) {
       this.#closed = true;
+      await this.#inflight;
       await this.#file.close().catch(() => undefined);
     }
     await fs.promises.rm(this.#path, { force: true });
   }
 
+  /** Starts writing the filled buffer (after the previous write finished) and swaps buffers; does not wait for the new write. */
   async #flush(): Promise<void> {
     if (this.#pendingBytes === 0) return;
-    const length = this.#pendingBytes;
+    await this.#settle();
+    const filled = this.#batch.subarray(0, this.#pendingBytes);
+    [this.#batch, this.#spare] = [this.#spare, this.#batch];
     this.#pendingBytes = 0;
-    await this.#writeAll(this.#batch.subarray(0, length));
+    // The rejection is kept and rethrown by #settle, so it is never unhandled.
+    this.#inflight = this.#writeAll(filled).catch((error: unknown) => {
+      this.#writeError ??= error;
+    });
+  }
+
+  /** Waits for the write in flight and throws its error, if any. */
+  async #settle(): Promise<void> {
+    await this.#inflight;
+    if (this.#writeError !== undefined) throw this.#writeError;
   }
 
   async #writeAll(bytes: Uint8Array): Promise<void> {

@@ -132,3 +132,22 @@ test('ingesting content that is already stored returns it without reading the so
   t.deepEqual(await store.ingest([Buffer.from('same')]), first);
   t.is((await collect(store.walk())).length, 1);
 });
+
+test('many small chunks of varying size, mixed with large ones, are stored byte for byte', async (t) => {
+  const { store } = await open(t);
+  const bytes = patternBytes(7 * 1024 * 1024 + 333, 21);
+  const writer = await store.writer('mixed');
+  let at = 0;
+  let i = 0;
+  while (at < bytes.length) {
+    const length = i % 17 === 16 ? 2 * 1024 * 1024 : 1 + ((i * 7919) % (100 * 1024));
+    const piece = Buffer.from(bytes.subarray(at, at + length));
+    await writer.write(piece);
+    piece.fill(0); // reused by the caller right after write resolves
+    at += length;
+    i++;
+  }
+  const { digest, size } = await writer.commit(bytes.length, digestBytes(bytes));
+  t.is(size, bytes.length);
+  t.true(fs.readFileSync(store.path(digest)).equals(bytes));
+});
