@@ -1,7 +1,6 @@
 import { ErrorCode } from '@kiln/errors';
 import type { Descriptor } from '@kiln/oci';
 import type { RegistryContentStore, RegistryContentWriter } from './content-port.js';
-import { finishDigest, hasherFor } from './digests.js';
 import type { RegistryEndpoint } from './hosts.js';
 import { headerValue } from './http/request.js';
 import { isRetryableNetworkError, retryDelay, sleep } from './http/retry.js';
@@ -25,7 +24,8 @@ export interface BlobFetchRequest {
 
 /**
  * Downloads one blob into the content store, streaming: each chunk is hashed
- * and written as it arrives, so memory stays flat whatever the size. When the
+ * and written as it arrives (the store's writer hashes it), so memory stays
+ * flat whatever the size. When the
  * connection drops mid-blob, the download resumes with `Range:
  * bytes=<received>-` if the registry answers 206 from that offset, and starts
  * over (new writer) if it answers 200. Bytes beyond the descriptor's size, or
@@ -45,8 +45,8 @@ export async function fetchBlob(request: BlobFetchRequest): Promise<void> {
     return;
   }
   const policy = request.transport.retryPolicy;
-  let writer: RegistryContentWriter = await store.writer();
-  let hash = hasherFor(descriptor.digest);
+  const newWriter = (): Promise<RegistryContentWriter> => store.writer(descriptor.digest, { expectedDigest: descriptor.digest });
+  let writer = await newWriter();
   let received = 0;
   let endpointIndex = 0;
   let failures = 0;
@@ -77,8 +77,7 @@ export async function fetchBlob(request: BlobFetchRequest): Promise<void> {
       if (received > 0 && !resumesAt(response.status, headerValue(response.headers, 'content-range'), received)) {
         // The registry ignored the Range: start the blob over from byte 0.
         await writer.abort();
-        writer = await store.writer();
-        hash = hasherFor(descriptor.digest);
+        writer = await newWriter();
         received = 0;
         emit('retrying', 0);
       }
@@ -89,7 +88,6 @@ export async function fetchBlob(request: BlobFetchRequest): Promise<void> {
             response.body.destroy();
             throw new RegistryError(ErrorCode.DataLoss, reference, `fetch blob ${descriptor.digest} of ${reference}: the registry sent more than the ${descriptor.size} bytes the descriptor says`);
           }
-          hash.update(chunk);
           await writer.write(chunk);
           emit('progress', received);
         }
@@ -106,16 +104,18 @@ export async function fetchBlob(request: BlobFetchRequest): Promise<void> {
         await sleep(retryDelay(policy, failures), signal);
       }
     }
-    const actual = finishDigest(hash, descriptor.digest);
-    if (actual !== descriptor.digest) {
-      throw new RegistryError(ErrorCode.DataLoss, reference, `fetch blob ${descriptor.digest} of ${reference}: the ${received} bytes received hash to ${actual}; nothing was stored`);
-    }
-    await writer.commit(descriptor.size, descriptor.digest);
-    emit('done', received);
   } catch (error) {
     await writer.abort().catch(() => {});
     throw error;
   }
+  try {
+    // The writer hashes as it writes; commit compares, and on a mismatch removes the bytes.
+    await writer.commit(descriptor.size, descriptor.digest);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code === ErrorCode.DataLoss ? ErrorCode.DataLoss : ErrorCode.Internal;
+    throw new RegistryError(code, reference, `fetch blob ${descriptor.digest} of ${reference}: ${(error as Error).message}`, { cause: error });
+  }
+  emit('done', received);
 }
 
 /** True when a response to `Range: bytes=<offset>-` continues at `offset`. */

@@ -8,33 +8,17 @@ import type { RegistryContentStore } from './content-port.js';
  */
 export async function storeBytes(store: RegistryContentStore, descriptor: Descriptor, bytes: Uint8Array): Promise<void> {
   if (await store.has(descriptor.digest)) return;
-  const writer = await store.writer();
+  const writer = await store.writer(descriptor.digest, { expectedDigest: descriptor.digest });
   try {
     await writer.write(bytes);
-    await writer.commit(descriptor.size, descriptor.digest);
   } catch (error) {
     await writer.abort().catch(() => {});
     throw error;
   }
+  await writer.commit(descriptor.size, descriptor.digest);
 }
 
-/**
- * The bytes of a committed blob from byte `start` (0-based) on. The prefix is
- * read and dropped: the store streams whole blobs, and only resumed uploads
- * start past 0.
- */
+/** The bytes of a committed blob from byte `start` (0-based) on, for an upload. */
 export async function readFrom(store: RegistryContentStore, descriptor: Descriptor, start: number): Promise<AsyncIterable<Uint8Array>> {
-  const stream = await store.readStream(descriptor.digest);
-  if (start === 0) return stream as AsyncIterable<Uint8Array>;
-  return (async function* () {
-    let skip = start;
-    for await (const chunk of stream as AsyncIterable<Uint8Array>) {
-      if (skip >= chunk.length) {
-        skip -= chunk.length;
-        continue;
-      }
-      yield skip === 0 ? chunk : chunk.subarray(skip);
-      skip = 0;
-    }
-  })();
+  return (await store.readStream(descriptor.digest, { start })) as AsyncIterable<Uint8Array>;
 }

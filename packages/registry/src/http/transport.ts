@@ -1,4 +1,4 @@
-import { CanceledError, ErrorCode } from '@kiln/errors';
+import { CanceledError, ErrorCode, isKilnError } from '@kiln/errors';
 import type { Authorizer } from '../auth/authorizer.js';
 import { endpointBase, type RegistryEndpoint } from '../hosts.js';
 import { RegistryError, redactUrl, registryResponseError } from '../registry-error.js';
@@ -97,6 +97,8 @@ export class RegistryTransport {
         });
       } catch (error) {
         throwIfAborted(request.signal, error);
+        // A kiln error here came from the request body (the content store), not the network.
+        if (isKilnError(error)) throw error;
         if (request.endpoint.httpFallback && url.protocol === 'https:' && isTlsProtocolError(error)) {
           this.#plainHosts.add(request.endpoint.host);
           continue;
