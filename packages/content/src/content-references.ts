@@ -1,6 +1,6 @@
 import { DataLossError } from '@kiln/errors';
 import { indexMediaTypes, manifestMediaTypes, parseManifestDocument, type Digest } from '@kiln/oci';
-import type { LocalContentStore } from './local-content-store.js';
+import type { ContentStore } from './content-store.js';
 
 /** A blob and, when known, its media type: what references point at. */
 export interface ContentRef {
@@ -20,7 +20,7 @@ const sniffLimit = 4 << 20;
  * @throws DataLossError when a blob typed as a manifest or index cannot be
  *   read or parsed: collecting on a guess could delete what it references.
  */
-export async function contentChildren(store: LocalContentStore, ref: ContentRef): Promise<ContentRef[]> {
+export async function contentChildren(store: ContentStore, ref: ContentRef): Promise<ContentRef[]> {
   const typed = ref.mediaType !== undefined && (manifestMediaTypes.includes(ref.mediaType) || indexMediaTypes.includes(ref.mediaType));
   if (!typed) {
     const info = await store.info(ref.digest).catch(() => undefined);

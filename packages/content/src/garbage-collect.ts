@@ -2,11 +2,11 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { Digest } from '@kiln/oci';
 import { contentChildren, type ContentRef } from './content-references.js';
 import { ensureContentSchema } from './content-schema.js';
-import type { LocalContentStore } from './local-content-store.js';
+import type { ContentStore } from './content-store.js';
 
 /** Options of {@link garbageCollect}. */
 export interface GarbageCollectOptions {
-  readonly content: LocalContentStore;
+  readonly content: ContentStore;
   /** The metadata database holding images, leases and gc roots. */
   readonly db: DatabaseSync;
   /**
@@ -93,7 +93,7 @@ function toRef(row: RootRow): ContentRef {
 }
 
 /** Every digest reachable from `roots` (roots included, whether stored or not). */
-async function mark(content: LocalContentStore, roots: readonly ContentRef[]): Promise<Set<Digest>> {
+async function mark(content: ContentStore, roots: readonly ContentRef[]): Promise<Set<Digest>> {
   const seen = new Set<Digest>();
   const queue = [...roots];
   for (let ref = queue.pop(); ref !== undefined; ref = queue.pop()) {

@@ -8,7 +8,8 @@
 export { defaultKilnRoot, kilnRootLayout } from './kiln-root.js';
 export { type Digester, createDigester, digestBytes } from './digester.js';
 export { type ContentWriter, type CommittedContent } from './content-writer.js';
-export { LocalContentStore, type ContentInfo, type ExpectedContent, defaultReadBytesLimit } from './local-content-store.js';
+export { type ContentStore, type ContentInfo, type ExpectedContent } from './content-store.js';
+export { LocalContentStore, defaultReadBytesLimit } from './local-content-store.js';
 export { removeStaleIngests } from './stale-ingests.js';
 export { openMetadataDatabase, writeTransaction } from './metadata-database.js';
 export { ensureContentSchema } from './content-schema.js';

@@ -5,25 +5,10 @@ import { Readable } from 'node:stream';
 import { DataLossError, InternalError, NotFoundError, ResourceExhaustedError } from '@kiln/errors';
 import { digestAlgorithm, digestHex, parseDigest, type Digest, type DigestAlgorithm } from '@kiln/oci';
 import { FileContentWriter, type CommittedContent, type ContentWriter } from './content-writer.js';
+import type { ContentInfo, ContentStore, ExpectedContent } from './content-store.js';
 import { createDigester, digestBytes } from './digester.js';
 import { removeStaleIngests } from './stale-ingests.js';
 import { ownIdentity } from './process-identity.js';
-
-/** What the store knows about a committed blob. */
-export interface ContentInfo {
-  readonly digest: Digest;
-  /** Size in bytes. */
-  readonly size: number;
-  /** When the blob was committed (the file's last modification), in milliseconds since the epoch. */
-  readonly committedAt: number;
-}
-
-/** What an ingest should produce; each field given is verified. */
-export interface ExpectedContent {
-  readonly digest?: Digest;
-  /** Size in bytes. */
-  readonly size?: number;
-}
 
 /** The largest blob {@link LocalContentStore.readBytes} returns unless told otherwise: 4 MiB, the registry limit for manifests. */
 export const defaultReadBytesLimit = 4 << 20;
@@ -38,7 +23,7 @@ const algorithms: readonly DigestAlgorithm[] = ['sha256', 'sha512'];
  * delete) in one. Several processes may use one directory at once: the file
  * system's atomic rename is the only coordination blobs need.
  */
-export class LocalContentStore {
+export class LocalContentStore implements ContentStore {
   /** The store's directory (`KILN_ROOT/content`). */
   readonly dir: string;
 
