@@ -93,7 +93,11 @@ export interface Heredoc {
   readonly chomp: boolean;
   /** The file descriptor written before `<<` (`3<<EOF`), if any. */
   readonly fileDescriptor: number | undefined;
-  /** The body as BuildKit gives it: every line ending in `\n`, tabs stripped for `<<-`, terminator excluded. */
+  /**
+   * The body as BuildKit's parser gives it: every line ending in `\n` (`\r\n` becomes `\n`), terminator
+   * excluded. Leading tabs are NOT stripped here even for `<<-`: consumers apply `chompHeredocContent`,
+   * as BuildKit's later layers do.
+   */
   readonly content: string;
   /** The marker in the instruction line, e.g. `<<-"EOF"`. */
   readonly markerRange: SourceRange;
@@ -117,11 +121,17 @@ export interface Instruction {
   readonly pairs: readonly KeyValuePair[];
   /** True when the arguments were given in JSON (exec) form. */
   readonly json: boolean;
-  /** The instruction's text with continuations joined, as BuildKit's `Node.Original`. */
+  /**
+   * The instruction's text with continuations joined, as BuildKit's `Node.Original`: the whole joined
+   * line (leading blanks removed) for a top-level instruction, the trimmed rest for ONBUILD's instruction.
+   */
   readonly original: string;
-  /** Here-documents, in the order their markers appear. */
+  /** Here-documents, in the order their markers appear (for ONBUILD, on both it and its instruction). */
   readonly heredocs: readonly Heredoc[];
-  /** The comment lines directly above the instruction (BuildKit's `PrevComment`), used for doc comments. */
+  /**
+   * The comments since the previous instruction (BuildKit's `PrevComment`: blank lines do not break the
+   * block, an empty `#` line clears it), used for doc comments. Directives are not included.
+   */
   readonly comments: readonly Comment[];
   /** For ONBUILD: the instruction it wraps. */
   readonly child: Instruction | undefined;
@@ -135,7 +145,13 @@ export interface Instruction {
 export interface ParseWarning {
   /** A stable short name, e.g. `NoEmptyContinuation`. */
   readonly code: string;
+  /** BuildKit's short text, e.g. `Empty continuation line found in: RUN a b`. */
   readonly message: string;
+  /** BuildKit's longer explanation, when it has one. */
+  readonly detail?: string;
+  /** The documentation page of the finding, when there is one. */
+  readonly url?: string;
+  /** Where it is; for an empty continuation, BuildKit's place: the instruction's last line. */
   readonly range: SourceRange;
 }
 

@@ -1,0 +1,219 @@
+/**
+ * From the shape of one line to the typed AST: BuildKit's per-instruction
+ * argument rules (`line_parsers.go`), with a source range for every part.
+ */
+import type { IToken } from 'chevrotain';
+import type { SourceRange } from '@kiln/errors';
+import type { Argument, Comment, EscapeChar, Flag, Heredoc, Instruction, KeyValuePair } from './ast.js';
+import { splitFlag, unquoteFlagWord } from './flags.js';
+import { goQuote } from './go-quote.js';
+import type { CoreShape, LineShape, PrefixShape } from './instruction-shape.js';
+import { parseJsonArray } from './json-array.js';
+import type { LogicalLine } from './logical-line.js';
+
+/** BuildKit's message for a JSON array holding something other than strings. */
+export const NOT_STRING_ARRAY = 'when using JSON array syntax, arrays must be comprised of strings only';
+
+/** A problem in one instruction's text. */
+export interface InstructionProblem {
+  readonly message: string;
+  readonly range: SourceRange;
+}
+
+/** Thrown inside the builder only, caught by {@link buildInstruction}. */
+class Problem {
+  readonly message: string;
+  readonly range: SourceRange;
+  constructor(message: string, range: SourceRange) {
+    this.message = message;
+    this.range = range;
+  }
+}
+
+interface Context {
+  readonly line: LogicalLine;
+  readonly text: string;
+  /** End of the text without trailing blanks. */
+  readonly end: number;
+  readonly escapeChar: EscapeChar;
+  readonly comments: readonly Comment[];
+}
+
+function tokenEnd(t: IToken): number {
+  return t.startOffset + t.image.length;
+}
+
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9 || c === 11 || c === 12 || c === 13;
+}
+
+function buildFlags(ctx: Context, tokens: readonly IToken[]): Flag[] {
+  const flags: Flag[] = [];
+  for (const t of tokens) {
+    const text = unquoteFlagWord(t.image, ctx.escapeChar);
+    if (text === '--') break;
+    const { name, value } = splitFlag(text);
+    flags.push({ text, name, value, range: ctx.line.range(t.startOffset, tokenEnd(t)) });
+  }
+  return flags;
+}
+
+function arg(ctx: Context, value: string, start: number, end: number): Argument {
+  return { value, range: ctx.line.range(start, end) };
+}
+
+interface Args {
+  args: Argument[];
+  pairs: KeyValuePair[];
+  json: boolean;
+}
+
+const NO_ARGS: Args = { args: [], pairs: [], json: false };
+
+/** BuildKit's parseMaybeJSON: exec form when the text is a JSON array of strings, else the text as one argument. */
+function maybeJson(ctx: Context, raw: IToken | undefined): Args {
+  if (raw === undefined) return NO_ARGS;
+  const parsed = raw.image.charCodeAt(0) === 91 ? parseJsonArray(raw.image) : undefined;
+  if (parsed?.kind === 'strings') {
+    const base = raw.startOffset;
+    return { args: parsed.elements.map((e) => arg(ctx, e.value!, base + e.start, base + e.end)), pairs: [], json: true };
+  }
+  if (parsed?.kind === 'notStrings') {
+    throw new Problem(NOT_STRING_ARRAY, ctx.line.range(raw.startOffset + parsed.element.start, raw.startOffset + parsed.element.end));
+  }
+  return { args: [arg(ctx, raw.image, raw.startOffset, tokenEnd(raw))], pairs: [], json: false };
+}
+
+function words(ctx: Context, tokens: readonly IToken[]): Args {
+  return { args: tokens.map((t) => arg(ctx, t.image, t.startOffset, tokenEnd(t))), pairs: [], json: false };
+}
+
+/** BuildKit's parseMaybeJSONToList: exec form, else whitespace-separated words. */
+function maybeJsonToList(ctx: Context, tokens: readonly IToken[]): Args {
+  const first = tokens[0];
+  if (first !== undefined && first.image.charCodeAt(0) === 91) {
+    const base = first.startOffset;
+    const parsed = parseJsonArray(ctx.text.slice(base, ctx.end));
+    if (parsed.kind === 'strings') return { args: parsed.elements.map((e) => arg(ctx, e.value!, base + e.start, base + e.end)), pairs: [], json: true };
+    if (parsed.kind === 'notStrings') throw new Problem(NOT_STRING_ARRAY, ctx.line.range(base + parsed.element.start, base + parsed.element.end));
+  }
+  return words(ctx, tokens);
+}
+
+/** BuildKit's parseNameVal for ENV and LABEL: legacy `KEY value` or `k=v` words. */
+function nameValues(ctx: Context, keyword: string, tokens: readonly IToken[], whole: SourceRange): Args {
+  const first = tokens[0];
+  if (first === undefined) return NO_ARGS;
+  const pairs: KeyValuePair[] = [];
+  if (!first.image.includes('=')) {
+    const start = first.startOffset;
+    let keyEnd = start;
+    while (keyEnd < ctx.end && !isBlank(ctx.text.charCodeAt(keyEnd))) keyEnd++;
+    let valueStart = keyEnd;
+    while (valueStart < ctx.end && isBlank(ctx.text.charCodeAt(valueStart))) valueStart++;
+    if (keyEnd >= ctx.end) throw new Problem(`${keyword} must have two arguments`, whole);
+    pairs.push({
+      key: arg(ctx, ctx.text.slice(start, keyEnd), start, keyEnd),
+      value: arg(ctx, ctx.text.slice(valueStart, ctx.end), valueStart, ctx.end),
+      separator: '',
+    });
+  } else {
+    for (const t of tokens) {
+      const eq = t.image.indexOf('=');
+      if (eq === -1) {
+        throw new Problem(`Syntax error - can't find = in ${goQuote(t.image)}. Must be of the form: name=value`, ctx.line.range(t.startOffset, tokenEnd(t)));
+      }
+      const at = t.startOffset + eq;
+      pairs.push({ key: arg(ctx, t.image.slice(0, eq), t.startOffset, at), value: arg(ctx, t.image.slice(eq + 1), at + 1, tokenEnd(t)), separator: '=' });
+    }
+  }
+  const args: Argument[] = [];
+  for (const p of pairs) {
+    const sepRange = p.separator === '=' ? { start: { ...p.value.range.start, column: p.value.range.start.column - 1 }, end: { ...p.value.range.start, column: p.value.range.start.column - 1 } } : { start: p.key.range.start, end: p.value.range.end };
+    args.push(p.key, p.value, { value: p.separator, range: sepRange });
+  }
+  return { args, pairs, json: false };
+}
+
+function coreArgs(ctx: Context, shape: CoreShape, name: string, whole: SourceRange): Args {
+  switch (shape.family) {
+    case 'rest':
+      if (name === 'run' || name === 'cmd' || name === 'entrypoint' || name === 'shell') return maybeJson(ctx, shape.args[0]);
+      return words(ctx, shape.args.slice(0, 1));
+    case 'words':
+      return name === 'from' || name === 'expose' ? words(ctx, shape.args) : maybeJsonToList(ctx, shape.args);
+    case 'quoted':
+      return name === 'arg' ? words(ctx, shape.args) : nameValues(ctx, name.toUpperCase(), shape.args, whole);
+    case 'healthcheck': {
+      const type = shape.args[0];
+      if (type === undefined) return NO_ARGS;
+      const rest = maybeJson(ctx, shape.args[1]);
+      return { args: [arg(ctx, type.image, type.startOffset, tokenEnd(type)), ...rest.args], pairs: [], json: rest.json };
+    }
+    case 'unknown': {
+      // BuildKit ignores an unknown instruction's arguments and keeps one empty one.
+      const raw = shape.args[0];
+      const at = raw === undefined ? shape.keyword : raw;
+      return { args: [{ value: '', range: ctx.line.range(at.startOffset, tokenEnd(at)) }], pairs: [], json: false };
+    }
+  }
+}
+
+function instructionFrom(ctx: Context, keyword: IToken, flags: Flag[], args: Args, child: Instruction | undefined, topLevel: boolean): Instruction {
+  const start = keyword.startOffset;
+  return {
+    keyword: keyword.image,
+    name: keyword.image.toLowerCase(),
+    flags,
+    args: args.args,
+    pairs: args.pairs,
+    json: args.json,
+    // BuildKit's Node.Original: the whole joined line at the top level, the trimmed rest for an ONBUILD's instruction.
+    original: topLevel ? ctx.text : ctx.text.slice(start, ctx.end),
+    heredocs: [],
+    comments: ctx.comments,
+    child,
+    range: ctx.line.range(start, Math.max(ctx.end, tokenEnd(keyword))),
+    keywordRange: ctx.line.range(start, tokenEnd(keyword)),
+  };
+}
+
+/**
+ * Builds the instruction of one line. `comments` are the comments above it.
+ * Returns the instruction, or the first problem in it (BuildKit stops at the first too).
+ */
+export function buildInstruction(
+  line: LogicalLine,
+  shape: LineShape,
+  escapeChar: EscapeChar,
+  comments: readonly Comment[],
+): { instruction: Instruction } | { problem: InstructionProblem } | undefined {
+  const text = line.text;
+  let end = text.length;
+  while (end > 0 && isBlank(text.charCodeAt(end - 1))) end--;
+  const ctx: Context = { line, text, end, escapeChar, comments };
+  try {
+    let built: Instruction | undefined;
+    if (shape.core !== undefined) {
+      const k = shape.core.keyword;
+      const name = k.image.toLowerCase();
+      const whole = line.range(k.startOffset, Math.max(end, tokenEnd(k)));
+      const wrapped = shape.prefixes.length > 0;
+      built = instructionFrom(wrapped ? { ...ctx, comments: [] } : ctx, k, buildFlags(ctx, shape.core.flags), coreArgs(ctx, shape.core, name, whole), undefined, !wrapped);
+    }
+    for (let i = shape.prefixes.length - 1; i >= 0; i--) {
+      const prefix: PrefixShape = shape.prefixes[i]!;
+      built = instructionFrom(i === 0 ? ctx : { ...ctx, comments: [] }, prefix.keyword, buildFlags(ctx, prefix.flags), NO_ARGS, built, i === 0);
+    }
+    return built === undefined ? undefined : { instruction: built };
+  } catch (e) {
+    if (e instanceof Problem) return { problem: { message: e.message, range: e.range } };
+    throw e;
+  }
+}
+
+/** A copy of `instruction` with heredocs attached (to an ONBUILD's wrapped instruction too) and its range extended to `end`. */
+export function withHeredocs(instruction: Instruction, heredocs: readonly Heredoc[], end: SourceRange['end']): Instruction {
+  const child = instruction.child === undefined ? undefined : { ...instruction.child, heredocs, range: { start: instruction.child.range.start, end } };
+  return { ...instruction, heredocs, child, range: { start: instruction.range.start, end } };
+}

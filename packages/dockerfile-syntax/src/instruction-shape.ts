@@ -1,0 +1,111 @@
+/**
+ * The CST visitor: turns chevrotain's concrete syntax tree of one line into
+ * its shape (keyword, flag tokens, argument tokens, family), which
+ * `ast-builder.ts` then turns into the typed AST with source ranges.
+ */
+import type { CstElement, CstNode, IToken } from 'chevrotain';
+import { instructionParser } from './instruction-parser.js';
+
+/** How an instruction's arguments were lexed (see `tokens.ts`). */
+export type ArgumentFamily = 'rest' | 'words' | 'quoted' | 'healthcheck' | 'unknown';
+
+/** One instruction without ONBUILD prefixes. */
+export interface CoreShape {
+  readonly family: ArgumentFamily;
+  readonly keyword: IToken;
+  readonly flags: readonly IToken[];
+  /** RawText, Word or QuotedWord tokens; for HEALTHCHECK the type word then the raw text. */
+  readonly args: readonly IToken[];
+}
+
+/** An `ONBUILD [flags]` prefix. */
+export interface PrefixShape {
+  readonly keyword: IToken;
+  readonly flags: readonly IToken[];
+}
+
+/** A whole line: ONBUILD prefixes (outermost first), then the instruction they wrap, if any. */
+export interface LineShape {
+  readonly prefixes: readonly PrefixShape[];
+  readonly core: CoreShape | undefined;
+}
+
+type Children = Record<string, CstElement[] | undefined>;
+
+function tokensOf(ctx: Children, name: string): IToken[] {
+  // Tokens inserted by error recovery have no source text; the AST skips them.
+  return ((ctx[name] ?? []) as IToken[]).filter((t) => t.isInsertedInRecovery !== true);
+}
+
+function nodeOf(ctx: Children, name: string): CstNode | undefined {
+  return (ctx[name] as CstNode[] | undefined)?.[0];
+}
+
+interface ShapeVisitor {
+  visit(node: CstNode): unknown;
+}
+
+let visitor: ShapeVisitor | undefined;
+
+function core(family: ArgumentFamily, keywordName: string, argNames: readonly string[], ctx: Children): CoreShape | undefined {
+  const keyword = tokensOf(ctx, keywordName)[0];
+  if (keyword === undefined) return undefined;
+  const args = argNames.flatMap((n) => tokensOf(ctx, n)).sort((a, b) => a.startOffset - b.startOffset);
+  return { family, keyword, flags: tokensOf(ctx, 'Flag'), args };
+}
+
+function makeVisitor(): ShapeVisitor {
+  const Base = instructionParser().getBaseCstVisitorConstructor<undefined, unknown>();
+  class InstructionShapeVisitor extends Base {
+    constructor() {
+      super();
+      this.validateVisitor();
+    }
+
+    instruction(ctx: Children): LineShape {
+      const prefixes = ((ctx['onbuildPrefix'] ?? []) as CstNode[]).map((n) => this.visit(n) as PrefixShape | undefined).filter((p) => p !== undefined);
+      const coreNode = nodeOf(ctx, 'coreInstruction');
+      return { prefixes, core: coreNode === undefined ? undefined : (this.visit(coreNode) as CoreShape | undefined) };
+    }
+
+    onbuildPrefix(ctx: Children): PrefixShape | undefined {
+      const keyword = tokensOf(ctx, 'Onbuild')[0];
+      return keyword === undefined ? undefined : { keyword, flags: tokensOf(ctx, 'Flag') };
+    }
+
+    coreInstruction(ctx: Children): CoreShape | undefined {
+      for (const name of ['restInstruction', 'wordsInstruction', 'quotedInstruction', 'healthcheckInstruction', 'unknownInstruction']) {
+        const node = nodeOf(ctx, name);
+        if (node !== undefined) return this.visit(node) as CoreShape | undefined;
+      }
+      return undefined;
+    }
+
+    restInstruction(ctx: Children): CoreShape | undefined {
+      return core('rest', 'RestKeyword', ['RawText'], ctx);
+    }
+
+    wordsInstruction(ctx: Children): CoreShape | undefined {
+      return core('words', 'WordsKeyword', ['Word'], ctx);
+    }
+
+    quotedInstruction(ctx: Children): CoreShape | undefined {
+      return core('quoted', 'QuotedKeyword', ['QuotedWord'], ctx);
+    }
+
+    healthcheckInstruction(ctx: Children): CoreShape | undefined {
+      return core('healthcheck', 'Healthcheck', ['HealthType', 'RawText'], ctx);
+    }
+
+    unknownInstruction(ctx: Children): CoreShape | undefined {
+      return core('unknown', 'UnknownKeyword', ['RawText'], ctx);
+    }
+  }
+  return new InstructionShapeVisitor();
+}
+
+/** The shape of a parsed line (the visitor is built on first use and reused). */
+export function lineShape(cst: CstNode): LineShape {
+  visitor ??= makeVisitor();
+  return visitor.visit(cst) as LineShape;
+}
