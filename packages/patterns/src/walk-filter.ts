@@ -27,6 +27,8 @@ export interface WalkFilterOptions {
   readonly includePatterns?: readonly string[] | undefined;
   /** Paths matching these (or below a match) are dropped, unless a `!` exception re-includes them. */
   readonly excludePatterns?: readonly string[] | undefined;
+  /** Skip directories nothing below which can pass (default true). Output is the same either way; only the work differs. */
+  readonly prune?: boolean | undefined;
 }
 
 interface Frame<T> {
@@ -53,6 +55,7 @@ export class WalkFilter<T = unknown> {
   /** The exclude matcher, `undefined` without exclude patterns. */
   readonly exclude: PatternMatcher | undefined;
   readonly #stack: Frame<T>[] = [];
+  readonly #prune: boolean;
 
   /**
    * @throws InvalidArgumentError (`invalid includepatterns: …` /
@@ -61,6 +64,7 @@ export class WalkFilter<T = unknown> {
   constructor(options: WalkFilterOptions) {
     this.include = matcherFor(options.includePatterns, 'includepatterns');
     this.exclude = matcherFor(options.excludePatterns, 'excludepatterns');
+    this.#prune = options.prune ?? true;
   }
 
   /**
@@ -87,7 +91,7 @@ export class WalkFilter<T = unknown> {
       const m = evaluate(this.include, path, parent?.includeInfo ?? NO_MATCH_INFO, isDir ? includeInfo : undefined, 'includepatterns');
       if (!m) {
         // Nothing below can match: skip the whole directory.
-        if (isDir && !this.include.mayMatchUnder(path)) return 'skip-dir';
+        if (isDir && this.#prune && !this.include.mayMatchUnder(path)) return 'skip-dir';
         skip = true;
       }
     }
@@ -96,7 +100,7 @@ export class WalkFilter<T = unknown> {
       const m = evaluate(this.exclude, path, parent?.excludeInfo ?? NO_MATCH_INFO, isDir ? excludeInfo : undefined, 'excludepatterns');
       if (m) {
         // No exception can re-include anything below: skip the whole directory.
-        if (isDir && !this.exclude.mayExceptUnder(path)) return 'skip-dir';
+        if (isDir && this.#prune && !this.exclude.mayExceptUnder(path)) return 'skip-dir';
         skip = true;
       }
     }
