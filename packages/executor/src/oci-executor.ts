@@ -94,8 +94,11 @@ export class OciExecutor implements Executor {
       fs.writeFileSync(path.join(bundle, 'config.json'), JSON.stringify(spec));
       return await this.#runContainer(runtime, stateRoot, bundle, id, request);
     } finally {
-      const [file, ...prefix] = runtime.command;
-      spawnSync(file!, [...prefix, '--root', stateRoot, 'delete', '--force', id], { stdio: 'ignore' });
+      // `run` in the foreground deletes its container when it returns; state left behind means it did not get that far.
+      if (fs.existsSync(path.join(stateRoot, id))) {
+        const [file, ...prefix] = runtime.command;
+        spawnSync(file!, [...prefix, '--root', stateRoot, 'delete', '--force', id], { stdio: 'ignore' });
+      }
       stubs?.cleanup();
       if (mounted) unmountRecursive(rootfs);
       fs.rmSync(bundle, { recursive: true, force: true });
