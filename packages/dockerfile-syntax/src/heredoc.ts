@@ -112,3 +112,4 @@ export function heredocMarkers(line: string): { markers: HeredocMarker[] } | { e
 export function chompHeredocContent(content: string): string {
   return content.replace(/^\t+/gm, '');
 }
+
