@@ -43,8 +43,8 @@ interface Entry extends CompiledPattern, PatternInfo {
  * include pattern makes a path matched, a `!` exception unmatched. As in moby,
  * include patterns are only tried while the path is unmatched and exceptions
  * only while it is matched. Paths are `/`-separated and relative (no leading
- * `/`); they are not cleaned. Not safe to share across concurrent walks only in
- * the sense that it holds no per-call state: every method is re-entrant.
+ * `/`); they are not cleaned. A matcher holds no per-call state, so one
+ * instance can serve several concurrent walks.
  */
 export class PatternMatcher {
   /** Whether any pattern is a `!` exception (moby `Exclusions()`). */

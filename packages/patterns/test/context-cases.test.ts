@@ -93,7 +93,7 @@ async function buildStages(tree: MemTree, dockerfile: string): Promise<Map<strin
 }
 
 if (vectors === undefined) {
-  test.skip('BuildKit context corpus absent');
+  test.skip('BuildKit context corpus absent', (t) => t.pass());
 } else {
   let previous: TreeEntryData[] | undefined;
   for (const c of vectors.cases) {

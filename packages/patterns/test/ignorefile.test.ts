@@ -10,7 +10,7 @@ interface Vectors {
 const vectors = readCorpusJson<Vectors>('patterns', 'ignorefile-vectors.json');
 
 if (vectors === undefined) {
-  test.skip('ignorefile corpus absent');
+  test.skip('ignorefile corpus absent', (t) => t.pass());
 } else {
   for (const c of vectors.cases) {
     const title = c.note ?? JSON.stringify(c.input);

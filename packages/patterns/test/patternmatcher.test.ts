@@ -28,7 +28,7 @@ function matchWalkingParents(pm: PatternMatcher, text: string): boolean {
 }
 
 if (vectors === undefined) {
-  test.skip('patternmatcher corpus absent');
+  test.skip('patternmatcher corpus absent', (t) => t.pass());
 } else {
   for (const c of [...vectors.singlePattern.cases, ...vectors.singlePattern.unixOnly]) {
     test(`single pattern ${JSON.stringify(c.pattern)} ${c.pass ? 'matches' : 'does not match'} ${JSON.stringify(c.text)}`, (t) => {
@@ -53,7 +53,7 @@ if (vectors === undefined) {
       if (c.error) {
         t.throws(() => legacyMatches(c.file, c.patterns), { code: 'InvalidArgument' });
       } else {
-        t.is(legacyMatches(c.file, c.patterns), c.match);
+        t.is(legacyMatches(c.file, c.patterns), c.match === true);
       }
     });
   }
@@ -73,7 +73,7 @@ if (vectors === undefined) {
   for (const c of vectors.compile.cases) {
     test(`compile ${JSON.stringify(c.pattern)} as ${c.matchType}${c.regexp ? ` ${c.regexp}` : ''}`, (t) => {
       const [info] = new PatternMatcher([c.pattern]).patterns;
-      t.is(info?.matchType, c.matchType);
+      t.is(info?.matchType as string | undefined, c.matchType);
       t.is(info?.goRegexp ?? null, c.regexp);
     });
   }
