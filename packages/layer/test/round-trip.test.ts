@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { apply, diff, diffDirectories, parseTar, decompress, type LayerChange } from '@kiln/layer';
+import { sha256Digest } from '@kiln/oci';
 import { mountAll, unmountRecursive } from '@kiln/sys';
 import { changeThroughOverlay, makeChanges, populateLower, unicodeName } from './support/fixture-tree.ts';
 import { FileContent } from './support/file-content.ts';
@@ -141,5 +142,5 @@ test('a wrong diff_id is data loss', async (t) => {
   const result = await diff(bind(lower), overlay, content, { compression: 'uncompressed' });
   const target = path.join(base, 't');
   execFileSync('cp', ['-a', lower, target]);
-  await t.throwsAsync(apply(result.descriptor, target, { content, diffId: `sha256:${'0'.repeat(64)}` }), { code: 'DataLoss' });
+  await t.throwsAsync(apply(result.descriptor, target, { content, diffId: sha256Digest('0'.repeat(64)) }), { code: 'DataLoss' });
 });
