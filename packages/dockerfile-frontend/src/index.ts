@@ -46,3 +46,4 @@ export { parseGoDuration } from './instructions/duration.js';
 export { docComment } from './instructions/doc-comment.js';
 export { parseStages, type Stage, type StagePlatform, type ParseStagesOptions, type ParsedStages } from './stages/parse-stages.js';
 export type { ExpandedWord } from './stages/expand.js';
+export { stageGraph, type StageGraph, type StageNode, type StageBase } from './stages/stage-graph.js';
