@@ -122,3 +122,14 @@ for (const format of ['posix', 'gnu'] as const) {
     if (format === 'posix') t.deepEqual(sym.header.xattrs?.get('trusted.k'), capability);
   });
 }
+
+test('GNU sparse entries are refused instead of extracted as their sparse map', async (t) => {
+  const dir = tempDir(t);
+  const sparse = path.join(dir, 'sparse');
+  const fd = fs.openSync(sparse, 'w');
+  fs.writeSync(fd, 'end', 4 * 1024 * 1024);
+  fs.closeSync(fd);
+  const file = path.join(dir, 's.tar');
+  execFileSync('tar', ['--format=posix', '--sparse', '-cf', file, '-C', dir, 'sparse']);
+  await t.throwsAsync(readAll(fs.readFileSync(file)), { code: 'Unsupported' });
+});

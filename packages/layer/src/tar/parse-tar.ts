@@ -1,4 +1,4 @@
-import { InvalidArgumentError, ResourceExhaustedError } from '@kiln/errors';
+import { InvalidArgumentError, ResourceExhaustedError, UnsupportedError } from '@kiln/errors';
 import { ByteReader } from './byte-reader.js';
 import { decodeHeaderBlock, entryTypeOf, isZeroBlock, type RawHeader } from './decode-header.js';
 import { decodePaxRecords } from './pax.js';
@@ -34,7 +34,8 @@ export interface ParseTarOptions {
  *
  * @throws InvalidArgumentError on a bad checksum or malformed extension header;
  *   DataLossError when the stream ends inside an entry;
- *   ResourceExhaustedError when an extension header is larger than allowed.
+ *   ResourceExhaustedError when an extension header is larger than allowed;
+ *   UnsupportedError for GNU sparse entries (PAX `GNU.sparse.*`).
  */
 export async function* parseTar(source: AsyncIterable<Uint8Array>, options: ParseTarOptions = {}): AsyncGenerator<TarEntry> {
   const maxMetadata = options.maxMetadataSize ?? 1024 * 1024;
@@ -110,6 +111,10 @@ function buildHeader(raw: RawHeader, pax: Map<string, Buffer>, longName: string 
     }
     return Number(value);
   };
+  if (pax.has('GNU.sparse.major') || pax.has('GNU.sparse.size') || pax.has('GNU.sparse.map')) {
+    // The body would hold a sparse map, not the file: refuse rather than write wrong bytes.
+    throw new UnsupportedError(`tar entry at byte ${at}: GNU sparse files are not supported in layers (the OCI spec says not to use them)`);
+  }
   let name = text('path') ?? longName ?? raw.name;
   let type = entryTypeOf(raw.typeflag);
   // Old tars mark directories only by a trailing slash on a regular-file entry.
