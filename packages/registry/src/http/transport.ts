@@ -31,7 +31,7 @@ export interface RegistryRequest {
 }
 
 /** TLS failures that mean "this host speaks plain HTTP", for hosts with HTTP fallback. */
-const tlsProtocolCodes = new Set(['EPROTO', 'ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG', 'ECONNRESET']);
+const tlsProtocolCodes = new Set(['EPROTO', 'ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG']);
 
 /**
  * Sends distribution API requests with authentication, retries and error

@@ -27,22 +27,48 @@ export type RegistryAuth =
   | { readonly kind: 'token'; readonly realm: string; readonly service: string; readonly issuer: string; readonly rootCertBundle: string };
 
 /** A TCP port nobody listens on right now (the kernel's choice). */
-export async function freePort(): Promise<number> {
+export async function freePort(address = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(0, address, () => {
       const { port } = server.address() as net.AddressInfo;
       server.close(() => resolve(port));
     });
   });
 }
 
-export async function startRegistry(auth: RegistryAuth = { kind: 'none' }): Promise<RunningRegistry> {
+export interface RegistryListen {
+  /** Address to bind (default 127.0.0.1). */
+  readonly address?: string;
+  /** Serve TLS with this certificate and key (PEM files). */
+  readonly tls?: { readonly certificate: string; readonly key: string };
+}
+
+/** The first non-loopback IPv4 address of this machine, for tests of non-local registries; undefined when there is none. */
+export function externalIPv4(): string | undefined {
+  for (const list of Object.values(os.networkInterfaces())) {
+    for (const address of list ?? []) if (address.family === 'IPv4' && !address.internal) return address.address;
+  }
+  return undefined;
+}
+
+/** A self-signed certificate for `ip` (as subjectAltName), written into `dir`. */
+export function selfSignedCertificate(dir: string, ip: string): { certificate: string; key: string } {
+  const certificate = path.join(dir, 'registry-cert.pem');
+  const key = path.join(dir, 'registry-key.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', certificate, '-days', '2', '-subj', `/CN=${ip}`, '-addext', `subjectAltName=IP:${ip}`], {
+    stdio: 'ignore',
+  });
+  return { certificate, key };
+}
+
+export async function startRegistry(auth: RegistryAuth = { kind: 'none' }, listen: RegistryListen = {}): Promise<RunningRegistry> {
+  const address = listen.address ?? '127.0.0.1';
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kiln-registry-'));
   const storage = path.join(dir, 'data');
   fs.mkdirSync(storage);
-  const port = await freePort();
+  const port = await freePort(address);
   const lines = [
     'version: 0.1',
     'log:',
@@ -57,7 +83,8 @@ export async function startRegistry(auth: RegistryAuth = { kind: 'none' }): Prom
     '  cache:',
     '    blobdescriptor: ""',
     'http:',
-    `  addr: 127.0.0.1:${port}`,
+    `  addr: ${address}:${port}`,
+    ...(listen.tls === undefined ? [] : ['  tls:', `    certificate: ${listen.tls.certificate}`, `    key: ${listen.tls.key}`]),
   ];
   if (auth.kind === 'htpasswd') {
     const file = path.join(dir, 'htpasswd');
@@ -95,8 +122,13 @@ export async function startRegistry(auth: RegistryAuth = { kind: 'none' }): Prom
       throw new Error(`docker-registry exited at start:\n${logLines.join('\n')}`);
     }
     try {
-      const response = await fetch(`http://127.0.0.1:${port}/v2/`);
-      await response.arrayBuffer();
+      await new Promise<void>((resolve, reject) => {
+        const socket = net.connect(port, address, () => {
+          socket.destroy();
+          resolve();
+        });
+        socket.once('error', reject);
+      });
       break;
     } catch {
       if (Date.now() > deadline) {
@@ -106,5 +138,5 @@ export async function startRegistry(auth: RegistryAuth = { kind: 'none' }): Prom
       await new Promise((r) => setTimeout(r, 50));
     }
   }
-  return { host: `127.0.0.1:${port}`, port, storage, log: () => logLines.join('\n'), stop };
+  return { host: `${address}:${port}`, port, storage, log: () => logLines.join('\n'), stop };
 }
