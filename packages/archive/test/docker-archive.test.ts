@@ -4,18 +4,17 @@ import zlib from 'node:zlib';
 import test from 'ava';
 import { importArchive, listArchive, loadArchive, saveArchive } from '@kiln/archive';
 import { digestBytes } from '@kiln/content';
-import { encodeTar } from '@kiln/layer';
+import { encodeTar, parseTar } from '@kiln/layer';
 import { MediaType, parseImageManifest } from '@kiln/oci';
-import { hasTool, storeTestImage, tarOf, tempDir, tempRoot, tool, twoLayers } from './support/images.ts';
+import { collect, hasTool, storeTestImage, tarOf, tempDir, tempRoot, tool, twoLayers } from './support/images.ts';
 
 const skopeo = hasTool('skopeo');
 
 /** Members of a tar file by name (small test archives only). */
 async function members(file: string): Promise<Map<string, Buffer>> {
-  const { parseTar } = await import('@kiln/layer');
   const out = new Map<string, Buffer>();
   for await (const { header, body } of parseTar(fs.createReadStream(file))) {
-    if (header.type === 'file') out.set(header.name, Buffer.concat(await Array.fromAsync(body)));
+    if (header.type === 'file') out.set(header.name, await collect(body));
   }
   return out;
 }
@@ -35,7 +34,7 @@ test('a docker archive has manifest.json, the config byte for byte and uncompres
   t.true(files.get(manifest[0].Config)!.equals(fs.readFileSync(root.content.path(image.config.digest))));
   for (const [i, layerPath] of manifest[0].Layers.entries()) {
     const bytes = files.get(layerPath)!;
-    t.is(digestBytes(bytes), image.diffIds[i]);
+    t.is(digestBytes(bytes), image.diffIds[i]!);
     t.true(bytes.equals(zlib.gunzipSync(fs.readFileSync(root.content.path(image.layers[i]!.digest)))));
   }
 });
@@ -94,11 +93,11 @@ test('a gzip layer inside a docker archive is kept compressed and checked agains
   const config = fs.readFileSync(root.content.path(image.config.digest));
   const file = path.join(tempDir(t), 'docker.tar');
   const member = (name: string, body: Buffer) => ({ header: { name, type: 'file' as const, mode: 0o644, uid: 0, gid: 0, size: body.length, mtime: 0 }, body });
-  fs.writeFileSync(file, Buffer.concat(await Array.fromAsync(encodeTar([
+  fs.writeFileSync(file, await collect(encodeTar([
     member('cfg.json', config),
     member('abc/layer.tar', gz),
     member('manifest.json', Buffer.from(JSON.stringify([{ Config: 'cfg.json', RepoTags: ['gz:1'], Layers: ['abc/layer.tar'] }]))),
-  ]))));
+  ])));
   const target = await tempRoot(t);
   const result = await importArchive(file, { content: target.content });
   const manifest = parseImageManifest((await target.content.readBytes(result.images[0]!.target.digest)).toString());
@@ -112,11 +111,11 @@ test('a docker archive layer that does not match the config diff_id is refused w
   const other = await tarOf({ a: 'tampered\n' });
   const file = path.join(tempDir(t), 'docker.tar');
   const member = (name: string, body: Buffer) => ({ header: { name, type: 'file' as const, mode: 0o644, uid: 0, gid: 0, size: body.length, mtime: 0 }, body });
-  fs.writeFileSync(file, Buffer.concat(await Array.fromAsync(encodeTar([
+  fs.writeFileSync(file, await collect(encodeTar([
     member('manifest.json', Buffer.from(JSON.stringify([{ Config: 'c.json', RepoTags: ['bad:1'], Layers: ['l.tar'] }]))),
     member('c.json', config),
     member('l.tar', other),
-  ]))));
+  ])));
   const target = await tempRoot(t);
   const error = await t.throwsAsync(loadArchive(target, file));
   t.is((error as { code?: string }).code, 'DataLoss');

@@ -35,6 +35,13 @@ export async function tool(command: string, args: readonly string[]): Promise<st
   }
 }
 
+/** All chunks of a byte stream, concatenated (small test data only). */
+export async function collect(source: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const parts: Uint8Array[] = [];
+  for await (const chunk of source) parts.push(chunk);
+  return Buffer.concat(parts);
+}
+
 /** True when `command` is on PATH. */
 export function hasTool(command: string): boolean {
   return (process.env.PATH ?? '').split(':').some((dir) => fs.existsSync(path.join(dir, command)));
@@ -46,7 +53,7 @@ export async function tarOf(files: Readonly<Record<string, string>>): Promise<Bu
     header: { name, type: 'file', mode: 0o644, uid: 0, gid: 0, size: Buffer.byteLength(text), mtime: 1_700_000_000 },
     body: Buffer.from(text),
   }));
-  return Buffer.concat(await Array.fromAsync(encodeTar(entries)));
+  return collect(encodeTar(entries));
 }
 
 /** A test image stored in content: its manifest descriptor and the parts it is made of. */
