@@ -32,10 +32,10 @@ function storeIsEmpty(store: LocalContentStore): boolean {
 const layer = (): TinyImage['layers'][number] => image.layers[0]!;
 const isLayerGet = (r: { method: string; url: string }): boolean => r.method === 'GET' && r.url.endsWith(`/blobs/${layer().descriptor.digest}`);
 
-async function withProxy<T>(rule: FaultRule, body: (host: string, requests: { method: string; url: string; range: string | undefined }[]) => Promise<T>): Promise<T> {
+async function withProxy<T>(rule: FaultRule, body: (host: string, requests: { method: string; url: string; range: string | undefined }[], maxConcurrent: () => number) => Promise<T>): Promise<T> {
   const proxy = await startFaultProxy(registry.port, rule);
   try {
-    return await body(proxy.host, proxy.requests);
+    return await body(proxy.host, proxy.requests, () => proxy.maxConcurrent());
   } finally {
     await proxy.close();
   }
@@ -277,4 +277,44 @@ test('docker.io pulls go to the configured mirrors in order; an unreachable mirr
   const result = await mirrored.pull('tiny:v1', store);
   t.is(result.manifest.digest, image.manifest.descriptor.digest);
   t.true(await store.has(layer().descriptor.digest));
+});
+
+test('pull fetches several blobs at once, up to the client concurrency', async (t) => {
+  const many = makeTinyImage({ files: [1, 2, 3, 4, 5].map((n) => ({ [`layer${n}`]: `content ${n}\n` })), label: 'many' });
+  const source = await newStore();
+  await storeBlobs(source, many.blobs);
+  await client().push(`${registry.host}/faults/many:v1`, source, many.manifest.descriptor);
+  await withProxy(
+    ({ url }) => (url.includes('/blobs/') ? { kind: 'delay', ms: 150 } : undefined),
+    async (host, requests, maxConcurrent) => {
+      const result = await client({ concurrency: 3 }).pull(`${host}/faults/many:v1`, await newStore());
+      t.is(result.layers.length, 5);
+      t.is(requests.filter((r) => r.url.includes('/blobs/')).length, 6);
+      t.is(maxConcurrent(), 3);
+    },
+  );
+});
+
+test('aborting a push rejects with Canceled', async (t) => {
+  const fresh = makeTinyImage({ files: [{ 'data/r.bin': randomBytes(300_000) }], label: 'abort-push' });
+  const store = await newStore();
+  await storeBlobs(store, fresh.blobs);
+  const controller = new AbortController();
+  await withProxy(
+    ({ method }) => (method === 'PUT' ? { kind: 'delay', ms: 2000 } : undefined),
+    async (host) => {
+      let abortedAt = 0;
+      const error = await t.throwsAsync(
+        client().push(`${host}/faults/abort:v1`, store, fresh.manifest.descriptor, {
+          signal: controller.signal,
+          // Abort once an upload body is on its way (and stalled by the proxy).
+          onProgress: (e) => {
+            if (e.status === 'progress' && abortedAt === 0) setTimeout(() => ((abortedAt = Date.now()), controller.abort()), 100);
+          },
+        }),
+      );
+      t.is((error as { code?: string }).code, 'Canceled');
+      t.true(Date.now() - abortedAt < 1000, 'did not wait for the stalled upload');
+    },
+  );
 });

@@ -12,7 +12,8 @@ export type Fault =
   | { readonly kind: 'cut'; readonly afterBytes: number }
   | { readonly kind: 'ignoreRange' }
   | { readonly kind: 'corrupt' }
-  | { readonly kind: 'respond'; readonly status: number; readonly headers: Record<string, string>; readonly body: Buffer };
+  | { readonly kind: 'respond'; readonly status: number; readonly headers: Record<string, string>; readonly body: Buffer }
+  | { readonly kind: 'delay'; readonly ms: number };
 
 export interface ProxiedRequest {
   readonly method: string;
@@ -26,12 +27,19 @@ export type FaultRule = (request: { readonly method: string; readonly url: strin
 export interface FaultProxy {
   readonly host: string;
   readonly requests: ProxiedRequest[];
+  /** The most requests that were open at the same moment. */
+  maxConcurrent(): number;
   close(): Promise<void>;
 }
 
 export async function startFaultProxy(upstreamPort: number, rule: FaultRule): Promise<FaultProxy> {
   const requests: ProxiedRequest[] = [];
+  let open = 0;
+  let maxOpen = 0;
   const server = http.createServer((req, res) => {
+    open++;
+    maxOpen = Math.max(maxOpen, open);
+    res.once('close', () => open--);
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
     const fault = rule({ method, url, index: requests.length });
@@ -44,6 +52,7 @@ export async function startFaultProxy(upstreamPort: number, rule: FaultRule): Pr
     }
     const headers = { ...req.headers };
     if (fault?.kind === 'ignoreRange') delete headers.range;
+    const forward = (): void => {
     const upstream = http.request({ host: '127.0.0.1', port: upstreamPort, method, path: url, headers }, (up) => {
       res.writeHead(up.statusCode ?? 502, up.headers);
       let sent = 0;
@@ -76,12 +85,16 @@ export async function startFaultProxy(upstreamPort: number, rule: FaultRule): Pr
     });
     upstream.on('error', () => res.socket?.destroy());
     req.pipe(upstream);
+    };
+    if (fault?.kind === 'delay') setTimeout(forward, fault.ms);
+    else forward();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     host: `127.0.0.1:${port}`,
     requests,
+    maxConcurrent: () => maxOpen,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
