@@ -64,7 +64,8 @@ export async function* ociLayoutTar(content: LocalContentStore, images: readonly
  * Writes the OCI image layout of `images` into the directory `dir` (created
  * when absent; it must otherwise be empty): blobs first, each through a
  * temporary name, then `oci-layout` and `index.json` last, so a reader never
- * sees an index naming a blob that is not there yet.
+ * sees an index naming a blob that is not there yet. On failure the directory
+ * is emptied again.
  *
  * @throws AlreadyExistsError when `dir` exists and is not empty; otherwise as {@link ociLayoutTar}.
  */
@@ -75,11 +76,17 @@ export async function writeOciLayoutDir(content: LocalContentStore, images: read
   if (existing.length > 0) {
     throw new AlreadyExistsError(`cannot write an OCI layout into ${JSON.stringify(dir)}: the directory is not empty (it holds ${existing.slice(0, 3).map((n) => JSON.stringify(n)).join(', ')}${existing.length > 3 ? ', …' : ''})`);
   }
-  for (const blob of plan.blobs) {
-    await writeFileAtomic(path.join(dir, blobPath(blob.descriptor.digest)), blobBody(content, blob));
+  try {
+    for (const blob of plan.blobs) {
+      await writeFileAtomic(path.join(dir, blobPath(blob.descriptor.digest)), blobBody(content, blob));
+    }
+    await writeFileAtomic(path.join(dir, 'oci-layout'), [Buffer.from(JSON.stringify(ociLayoutFile))]);
+    await writeFileAtomic(path.join(dir, 'index.json'), [Buffer.from(plan.indexJson)]);
+  } catch (error) {
+    // The directory was empty, so everything in it is ours: leave it empty rather than half a layout.
+    for (const name of await fs.promises.readdir(dir)) await fs.promises.rm(path.join(dir, name), { recursive: true, force: true });
+    throw error;
   }
-  await writeFileAtomic(path.join(dir, 'oci-layout'), [Buffer.from(JSON.stringify(ociLayoutFile))]);
-  await writeFileAtomic(path.join(dir, 'index.json'), [Buffer.from(plan.indexJson)]);
 }
 
 /**

@@ -120,3 +120,19 @@ test('an OCI tar written by kiln imports into an empty store with every blob and
   t.deepEqual(result.images[0]!.refNames, ['v1']);
   for (const d of [image.manifest, image.config, ...image.layers]) t.true(await target.content.has(d.digest), d.digest);
 });
+
+test('a layout directory whose write fails midway is left empty', async (t) => {
+  const root = await tempRoot(t);
+  const image = await storeTestImage(root, twoLayers);
+  // Corrupt the stored second layer in place: the plan (sizes) passes, streaming it fails its digest check.
+  const stored = root.content.path(image.layers[1]!.digest);
+  const bytes = fs.readFileSync(stored);
+  bytes[10]! ^= 0xff;
+  fs.chmodSync(stored, 0o644);
+  fs.writeFileSync(stored, bytes);
+  const dir = path.join(tempDir(t), 'layout');
+  const error = await t.throwsAsync(saveArchive(root.content, [{ target: image.manifest, names: ['app:v1'] }], { dir }, { format: 'oci' }));
+  t.is((error as { code?: string }).code, 'DataLoss');
+  t.regex(error!.message, new RegExp(`stored layer ${image.layers[1]!.digest}: expected digest`));
+  t.deepEqual(fs.readdirSync(dir), []);
+});
