@@ -30,3 +30,4 @@ export { detectDirective, detectSyntax, type DetectedDirective } from './detect-
 export { goQuote, goQuoteList } from './go-quote.js';
 export { NOT_STRING_ARRAY } from './ast-builder.js';
 export { MAX_LINE_BYTES } from './source-lines.js';
+export { serializedGrammars } from './grammar.js';

@@ -32,9 +32,14 @@ export interface LineShape {
 
 type Children = Record<string, CstElement[] | undefined>;
 
+const NO_TOKENS: IToken[] = [];
+
 function tokensOf(ctx: Children, name: string): IToken[] {
+  const list = ctx[name] as IToken[] | undefined;
+  if (list === undefined) return NO_TOKENS;
   // Tokens inserted by error recovery have no source text; the AST skips them.
-  return ((ctx[name] ?? []) as IToken[]).filter((t) => t.isInsertedInRecovery !== true);
+  for (const t of list) if (t.isInsertedInRecovery === true) return list.filter((x) => x.isInsertedInRecovery !== true);
+  return list;
 }
 
 function nodeOf(ctx: Children, name: string): CstNode | undefined {
@@ -47,10 +52,14 @@ interface ShapeVisitor {
 
 let visitor: ShapeVisitor | undefined;
 
-function core(family: ArgumentFamily, keywordName: string, argNames: readonly string[], ctx: Children): CoreShape | undefined {
+const FAMILY_RULES = ['restInstruction', 'wordsInstruction', 'quotedInstruction', 'healthcheckInstruction', 'unknownInstruction'] as const;
+
+function core(family: ArgumentFamily, keywordName: string, argName: string, ctx: Children, extraArgName?: string): CoreShape | undefined {
   const keyword = tokensOf(ctx, keywordName)[0];
   if (keyword === undefined) return undefined;
-  const args = argNames.flatMap((n) => tokensOf(ctx, n)).sort((a, b) => a.startOffset - b.startOffset);
+  let args = tokensOf(ctx, argName);
+  // HEALTHCHECK: the type word comes before the raw text.
+  if (extraArgName !== undefined) args = [...args, ...tokensOf(ctx, extraArgName)];
   return { family, keyword, flags: tokensOf(ctx, 'Flag'), args };
 }
 
@@ -64,8 +73,15 @@ function makeVisitor(): ShapeVisitor {
 
     instruction(ctx: Children): LineShape {
       const prefixes = ((ctx['onbuildPrefix'] ?? []) as CstNode[]).map((n) => this.visit(n) as PrefixShape | undefined).filter((p) => p !== undefined);
-      const coreNode = nodeOf(ctx, 'coreInstruction');
-      return { prefixes, core: coreNode === undefined ? undefined : (this.visit(coreNode) as CoreShape | undefined) };
+      let core: CoreShape | undefined;
+      for (const name of FAMILY_RULES) {
+        const node = nodeOf(ctx, name);
+        if (node !== undefined) {
+          core = this.visit(node) as CoreShape | undefined;
+          break;
+        }
+      }
+      return { prefixes, core };
     }
 
     onbuildPrefix(ctx: Children): PrefixShape | undefined {
@@ -73,32 +89,24 @@ function makeVisitor(): ShapeVisitor {
       return keyword === undefined ? undefined : { keyword, flags: tokensOf(ctx, 'Flag') };
     }
 
-    coreInstruction(ctx: Children): CoreShape | undefined {
-      for (const name of ['restInstruction', 'wordsInstruction', 'quotedInstruction', 'healthcheckInstruction', 'unknownInstruction']) {
-        const node = nodeOf(ctx, name);
-        if (node !== undefined) return this.visit(node) as CoreShape | undefined;
-      }
-      return undefined;
-    }
-
     restInstruction(ctx: Children): CoreShape | undefined {
-      return core('rest', 'RestKeyword', ['RawText'], ctx);
+      return core('rest', 'RestKeyword', 'RawText', ctx);
     }
 
     wordsInstruction(ctx: Children): CoreShape | undefined {
-      return core('words', 'WordsKeyword', ['Word'], ctx);
+      return core('words', 'WordsKeyword', 'Word', ctx);
     }
 
     quotedInstruction(ctx: Children): CoreShape | undefined {
-      return core('quoted', 'QuotedKeyword', ['QuotedWord'], ctx);
+      return core('quoted', 'QuotedKeyword', 'QuotedWord', ctx);
     }
 
     healthcheckInstruction(ctx: Children): CoreShape | undefined {
-      return core('healthcheck', 'Healthcheck', ['HealthType', 'RawText'], ctx);
+      return core('healthcheck', 'Healthcheck', 'HealthType', ctx, 'RawText');
     }
 
     unknownInstruction(ctx: Children): CoreShape | undefined {
-      return core('unknown', 'UnknownKeyword', ['RawText'], ctx);
+      return core('unknown', 'UnknownKeyword', 'RawText', ctx);
     }
   }
   return new InstructionShapeVisitor();

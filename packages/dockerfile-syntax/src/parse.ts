@@ -88,9 +88,18 @@ export function parse(text: string, options: ParseOptions = {}): ParseResult {
   return { dockerfile, diagnostics };
 }
 
+/** A joined line can be blank when it was only an escape character and comments; BuildKit would make a nameless node of it. */
+function isBlankText(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 11 && c !== 12 && c !== 13) return false;
+  }
+  return true;
+}
+
 function parseScannedLine(scanned: ScannedLine, error: (message: string, range: SourceRange) => void): Instruction | undefined {
   const { line } = scanned;
-  if (line.text.trim() === '') return undefined;
+  if (isBlankText(line.text)) return undefined;
   const parsed = parseInstructionLine(line.text, scanned.escapeChar);
   for (const e of parsed.lexErrors) error(e.message, line.range(e.offset, e.offset + Math.max(e.length, 1)));
   for (const e of parsed.parseErrors) {

@@ -34,36 +34,66 @@ export const Mode = {
 /** BuildKit's `reWhitespace` (`[\t\v\f\r ]+`), the separator of instruction words. */
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\v\f\r]+/, group: Lexer.SKIPPED });
 
-/** Every instruction keyword. */
-export const Keyword = createToken({ name: 'Keyword', pattern: Lexer.NA });
-/** Keywords whose arguments are one raw text. */
-export const RestKeyword = createToken({ name: 'RestKeyword', pattern: Lexer.NA, categories: [Keyword] });
-/** Keywords whose arguments are whitespace-separated words. */
-export const WordsKeyword = createToken({ name: 'WordsKeyword', pattern: Lexer.NA, categories: [Keyword] });
-/** Keywords whose arguments are quote-aware words. */
-export const QuotedKeyword = createToken({ name: 'QuotedKeyword', pattern: Lexer.NA, categories: [Keyword] });
+/** Which family an instruction keyword belongs to (lower-cased keyword → family). */
+const KEYWORD_FAMILY: ReadonlyMap<string, string> = new Map([
+  ...['run', 'cmd', 'entrypoint', 'shell', 'maintainer', 'user', 'workdir', 'stopsignal'].map((k) => [k, Mode.rest] as const),
+  ...['from', 'expose', 'add', 'copy', 'volume'].map((k) => [k, Mode.words] as const),
+  ...['arg', 'env', 'label'].map((k) => [k, Mode.quoted] as const),
+  ['healthcheck', Mode.healthcheck] as const,
+  ['onbuild', 'onbuild'] as const,
+]);
 
-/** The first word of a line when it is not a known keyword. */
-export const UnknownKeyword = createToken({ name: 'UnknownKeyword', pattern: /[^ \t\v\f\r]+/, push_mode: Mode.ignore });
+/** The instruction keywords BuildKit knows, lower-cased. */
+export const KEYWORDS: readonly string[] = [...KEYWORD_FAMILY.keys()];
 
-function keyword(name: string, category: TokenType | undefined, mode: string | undefined): TokenType {
+// The keyword tokens all classify the same first word; remember the last answer so it is computed once.
+let memoText = '';
+let memoOffset = -1;
+let memoEnd = 0;
+let memoFamily: string | undefined;
+
+function classifyWord(text: string, offset: number): string | undefined {
+  if (offset !== memoOffset || text !== memoText) {
+    let end = offset;
+    while (end < text.length && !isBlank(text.charCodeAt(end))) end++;
+    memoText = text;
+    memoOffset = offset;
+    memoEnd = end;
+    memoFamily = end - offset <= 11 ? KEYWORD_FAMILY.get(text.slice(offset, end).toLowerCase()) : undefined;
+  }
+  return memoFamily;
+}
+
+/** A token for the first word of an instruction when it is a keyword of `family` (or, for undefined, no keyword). */
+function keywordToken(name: string, family: string | undefined, categories: TokenType[], pushMode: string | undefined): TokenType {
   return createToken({
-    name: name[0] + name.slice(1).toLowerCase(),
-    pattern: new RegExp(name, 'i'),
-    longer_alt: UnknownKeyword,
-    categories: category === undefined ? [Keyword] : [category],
-    ...(mode === undefined ? {} : { push_mode: mode }),
-    start_chars_hint: [name[0]!, name[0]!.toLowerCase()],
+    name,
+    pattern: {
+      exec(text: string, offset: number): [string] | null {
+        if (classifyWord(text, offset) !== family || memoEnd === offset) return null;
+        return [text.slice(offset, memoEnd)];
+      },
+    },
+    line_breaks: false,
+    categories,
+    ...(pushMode === undefined ? {} : { push_mode: pushMode }),
   });
 }
 
-const restKeywords = ['RUN', 'CMD', 'ENTRYPOINT', 'SHELL', 'MAINTAINER', 'USER', 'WORKDIR', 'STOPSIGNAL'].map((k) => keyword(k, RestKeyword, Mode.rest));
-const wordsKeywords = ['FROM', 'EXPOSE', 'ADD', 'COPY', 'VOLUME'].map((k) => keyword(k, WordsKeyword, Mode.words));
-const quotedKeywords = ['ARG', 'ENV', 'LABEL'].map((k) => keyword(k, QuotedKeyword, Mode.quoted));
+/** Every instruction keyword. */
+export const Keyword = createToken({ name: 'Keyword', pattern: Lexer.NA });
+/** RUN, CMD, ENTRYPOINT, SHELL, MAINTAINER, USER, WORKDIR, STOPSIGNAL: the arguments are one raw text. */
+export const RestKeyword = keywordToken('RestKeyword', Mode.rest, [Keyword], Mode.rest);
+/** FROM, EXPOSE, ADD, COPY, VOLUME: whitespace-separated words. */
+export const WordsKeyword = keywordToken('WordsKeyword', Mode.words, [Keyword], Mode.words);
+/** ARG, ENV, LABEL: quote-aware words. */
+export const QuotedKeyword = keywordToken('QuotedKeyword', Mode.quoted, [Keyword], Mode.quoted);
 /** HEALTHCHECK: a type word, then maybe-JSON text. */
-export const Healthcheck = keyword('HEALTHCHECK', undefined, Mode.healthcheck);
+export const Healthcheck = keywordToken('Healthcheck', Mode.healthcheck, [Keyword], Mode.healthcheck);
 /** ONBUILD stays in the start mode: after its flags comes another instruction. */
-export const Onbuild = keyword('ONBUILD', undefined, undefined);
+export const Onbuild = keywordToken('Onbuild', 'onbuild', [Keyword], undefined);
+/** The first word of a line when it is not a known keyword (BuildKit accepts it; the instruction layer rejects it). */
+export const UnknownKeyword = keywordToken('UnknownKeyword', undefined, [], Mode.ignore);
 
 /** The rest of the line, trailing blanks excluded (the line has no newline). */
 export const RawText = createToken({
@@ -146,8 +176,8 @@ export const HealthType = createToken({
   line_breaks: false,
 });
 
-/** All instruction keywords, in lexing order. */
-export const allKeywords: readonly TokenType[] = [...restKeywords, ...wordsKeywords, ...quotedKeywords, Healthcheck, Onbuild];
+/** The keyword tokens, in lexing order. */
+export const allKeywords: readonly TokenType[] = [RestKeyword, WordsKeyword, QuotedKeyword, Healthcheck, Onbuild];
 
 const flavours = { '\\': { flag: flagToken('\\'), quotedWord: quotedWordToken('\\') }, '`': { flag: flagToken('`'), quotedWord: quotedWordToken('`') } } as const;
 
@@ -155,9 +185,6 @@ const flavours = { '\\': { flag: flagToken('\\'), quotedWord: quotedWordToken('\
 export const allTokens: readonly TokenType[] = [
   WhiteSpace,
   Keyword,
-  RestKeyword,
-  WordsKeyword,
-  QuotedKeyword,
   ...allKeywords,
   UnknownKeyword,
   Flag,
