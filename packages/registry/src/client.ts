@@ -20,6 +20,7 @@ import type { ProgressListener } from './progress.js';
 import { pullImage, type PullResult } from './pull.js';
 import { pushImage } from './push.js';
 import { RegistryError } from './registry-error.js';
+import { settleAll } from './settle-all.js';
 
 /** How a {@link RegistryClient} reaches registries. Every field is optional. */
 export interface RegistryClientOptions {
@@ -174,9 +175,11 @@ export class RegistryClient {
         reference: label,
         resolve: () => this.resolve(reference, options),
         fetchManifest: (descriptor) => this.fetchManifest(reference, descriptor, undefined, options),
-        fetchBlobs: async (descriptors) => {
-          await Promise.all(unique(descriptors).map((d) => this.fetchBlob(reference, d, store, options)));
-        },
+        fetchBlobs: (descriptors) =>
+          settleAll(
+            unique(descriptors).map((d) => (signal) => this.fetchBlob(reference, d, store, { ...options, signal })),
+            options.signal,
+          ),
       },
       store,
       options.platform ?? hostPlatform(),
@@ -202,9 +205,11 @@ export class RegistryClient {
     await pushImage(
       {
         reference: label,
-        pushBlobs: async (descriptors) => {
-          await Promise.all(unique(descriptors).map((d) => this.#queue.add(() => this.#pushBlob(target, store, d, options))));
-        },
+        pushBlobs: (descriptors) =>
+          settleAll(
+            unique(descriptors).map((d) => (signal) => this.#queue.add(() => this.#pushBlob({ ...target, signal }, store, d, options))),
+            options.signal,
+          ),
         putManifest: (tagOrDigest, descriptor, bytes) =>
           putManifest(this.#transport, endpoint, reference.path, tagOrDigest, descriptor, bytes, label, scopes, options.signal),
       },
