@@ -3,7 +3,7 @@
  * as BuildKit's own tests build them), the real parser when it is there, and
  * typed views of the instruction corpus.
  */
-import type { Dockerfile, Instruction } from '@kiln/dockerfile-syntax';
+import { parseDockerfile, type Instruction } from '@kiln/dockerfile-syntax';
 import type { SourceRange } from '@kiln/errors';
 import { readCorpusJson } from '../../../test/support/shared.ts';
 
@@ -45,17 +45,10 @@ export function node(
   };
 }
 
-type ParseDockerfile = (text: string, options?: { file?: string }) => Dockerfile;
-
-/** The syntax package's `parseDockerfile`, or `undefined` while it does not export one. */
-export const parseDockerfile: ParseDockerfile | undefined = await import('@kiln/dockerfile-syntax').then(
-  (module: Record<string, unknown>) =>
-    typeof module['parseDockerfile'] === 'function' ? (module['parseDockerfile'] as ParseDockerfile) : undefined,
-);
+export { parseDockerfile };
 
 /** The first instruction node of `text`, through the real parser. */
 export function firstNode(text: string): Instruction {
-  if (parseDockerfile === undefined) throw new Error('@kiln/dockerfile-syntax does not export parseDockerfile yet');
   const first = parseDockerfile(text).instructions[0];
   if (first === undefined) throw new Error(`no instruction in ${JSON.stringify(text)}`);
   return first;
