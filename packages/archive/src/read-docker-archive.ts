@@ -3,14 +3,15 @@ import { createDigester, digestBytes, type LocalContentStore } from '@kiln/conte
 import {
   MediaType, parseImageConfig, serializeImageManifest, type Descriptor, type Digest, type ImageConfig, type ImageManifest,
 } from '@kiln/oci';
-import { decompressed, headBytes, sniffCompression, type StreamCompression } from './byte-streams.js';
+import { decompress, detectCompression, type DetectedCompression } from '@kiln/layer';
+import { headBytes } from './byte-streams.js';
 import { parseDockerManifest } from './docker-manifest.js';
 import { normalizeImageName, type ArchiveEntry } from './layout-index.js';
 import type { ImportOptions } from './read-oci-layout.js';
 import { resolveMember, type ScannedArchive } from './scan-archive.js';
 
-const layerTypes: Readonly<Record<StreamCompression, string>> = {
-  none: MediaType.ociLayer,
+const layerTypes: Readonly<Record<DetectedCompression, string>> = {
+  uncompressed: MediaType.ociLayer,
   gzip: MediaType.ociLayerGzip,
   zstd: MediaType.ociLayerZstd,
 };
@@ -55,8 +56,8 @@ export async function importDockerArchive(archive: ScannedArchive, options: Impo
     const layers: Descriptor[] = [];
     for (const [n, name] of item.Layers.entries()) {
       const blob = member(name, `layer ${n}`);
-      const compression = sniffCompression(await headBytes(await content.readStream(blob.digest), 4));
-      const diffId = compression === 'none' ? blob.digest : await uncompressedDigest(content, blob.digest, compression);
+      const compression = detectCompression(await headBytes(await content.readStream(blob.digest), 4));
+      const diffId = compression === 'uncompressed' ? blob.digest : await uncompressedDigest(content, blob.digest);
       if (diffId !== diffIds[n]) {
         throw new DataLossError(`${where}: layer ${n} (${JSON.stringify(name)}) has diff_id ${diffId}, but the config says ${diffIds[n]}`);
       }
@@ -87,8 +88,8 @@ export async function importDockerArchive(archive: ScannedArchive, options: Impo
   return entries;
 }
 
-async function uncompressedDigest(content: LocalContentStore, digest: Digest, compression: StreamCompression): Promise<Digest> {
+async function uncompressedDigest(content: LocalContentStore, digest: Digest): Promise<Digest> {
   const digester = createDigester('sha256');
-  for await (const chunk of decompressed(await content.readStream(digest), compression)) digester.update(chunk);
+  for await (const chunk of decompress(await content.readStream(digest))) digester.update(chunk);
   return digester.digest();
 }

@@ -1,9 +1,8 @@
 import { InvalidArgumentError, ResourceExhaustedError } from '@kiln/errors';
 import type { LocalContentStore } from '@kiln/content';
-import { parseTar } from '@kiln/layer';
+import { decompress, parseTar } from '@kiln/layer';
 import type { Digest } from '@kiln/oci';
 import { digestOfBlobPath, normalizeMemberName } from './blob-path.js';
-import { autoDecompressed } from './byte-streams.js';
 
 /** The metadata members kept in memory; every other regular file is a blob. */
 const metadataNames: ReadonlySet<string> = new Set(['oci-layout', 'index.json', 'manifest.json', 'repositories']);
@@ -39,7 +38,7 @@ export interface ScanArchiveOptions {
 
 /**
  * Reads an archive tar once, front to back (so it also works on a pipe):
- * gzip or zstd around the tar is undone; metadata members are kept in memory;
+ * gzip or zstd around the tar is undone (by magic bytes, as `docker load` does); metadata members are kept in memory;
  * every other regular file is streamed into content. A member named
  * `blobs/<alg>/<hex>` is verified against that digest as it is stored — a
  * mismatch fails the scan with DataLossError and stores nothing for it;
@@ -54,7 +53,7 @@ export async function scanArchive(source: AsyncIterable<Uint8Array>, options: Sc
   const metadata = new Map<string, Buffer>();
   const blobs = new Map<string, ScannedBlob>();
   const links = new Map<string, string>();
-  for await (const { header, body } of parseTar(autoDecompressed(source))) {
+  for await (const { header, body } of parseTar(decompress(source))) {
     const name = normalizeMemberName(header.name);
     if (name === undefined) throw new InvalidArgumentError(`archive member ${JSON.stringify(header.name)} points outside the archive`);
     if (header.type === 'symlink' || header.type === 'hardlink') {

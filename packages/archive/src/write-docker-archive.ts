@@ -1,13 +1,13 @@
 import { DataLossError, InvalidArgumentError, UnsupportedError } from '@kiln/errors';
 import { createDigester, type LocalContentStore } from '@kiln/content';
-import { encodeTar, type TarInput } from '@kiln/layer';
+import { decompress, encodeTar, type TarInput } from '@kiln/layer';
 import {
   digestAlgorithm, familiarString, layerCompression, normalizeReference, parseImageConfig, parseReference,
   type Descriptor, type Digest, type Platform,
 } from '@kiln/oci';
 import { bytesMember, directoryHeader, fileHeader } from './archive-members.js';
 import { blobPath } from './blob-path.js';
-import { decompressed, verified, type StreamCompression } from './byte-streams.js';
+import { verified } from './byte-streams.js';
 import { serializeDockerManifest, type DockerManifestItem } from './docker-manifest.js';
 import type { ArchiveImage } from './layout-index.js';
 import { selectManifest } from './select-manifest.js';
@@ -20,7 +20,8 @@ export interface DockerArchiveOptions {
 
 interface PlannedLayer {
   readonly layer: Descriptor;
-  readonly compression: StreamCompression;
+  /** What the media type says; the bytes are decompressed by their magic (a mislabelled layer then fails its diff_id check, not the tar). */
+  readonly compression: 'none' | 'gzip' | 'zstd';
   readonly diffId: Digest;
 }
 
@@ -81,7 +82,7 @@ async function planDockerArchive(content: LocalContentStore, images: readonly Ar
 async function measureUncompressed(content: LocalContentStore, planned: PlannedLayer): Promise<number> {
   const digester = createDigester('sha256');
   let size = 0;
-  for await (const chunk of decompressed(await content.readStream(planned.layer.digest), planned.compression)) {
+  for await (const chunk of decompress(await content.readStream(planned.layer.digest))) {
     digester.update(chunk);
     size += chunk.length;
   }
@@ -127,7 +128,7 @@ export async function* dockerArchiveTar(content: LocalContentStore, images: read
         continue;
       }
       const size = await measureUncompressed(content, planned);
-      const body = verified(decompressed(await content.readStream(layer.digest), compression), { digest: diffId, size }, `layer ${layer.digest} uncompressed`);
+      const body = verified(decompress(await content.readStream(layer.digest)), { digest: diffId, size }, `layer ${layer.digest} uncompressed`);
       yield { header: fileHeader(blobPath(diffId), size), body };
     }
   }
