@@ -121,6 +121,24 @@ test('an OCI tar written by kiln imports into an empty store with every blob and
   for (const d of [image.manifest, image.config, ...image.layers]) t.true(await target.content.has(d.digest), d.digest);
 });
 
+test('every blob an import stores or relies on is reported to onBlob before the import returns (for the lease)', async (t) => {
+  const root = await tempRoot(t);
+  const image = await storeTestImage(root, twoLayers);
+  const work = tempDir(t);
+  await saveArchive(root.content, [{ target: image.manifest, names: ['app:v1'] }], { dir: path.join(work, 'layout') }, { format: 'oci' });
+  await saveArchive(root.content, [{ target: image.manifest, names: ['app:v1'] }], { file: path.join(work, 'image.tar') }, { format: 'oci' });
+  const wanted = [image.manifest, image.config, ...image.layers].map((d) => d.digest).sort();
+  for (const input of ['layout', 'image.tar']) {
+    const target = await tempRoot(t);
+    const reported = new Set<string>();
+    await importArchive(path.join(work, input), { content: target.content, onBlob: (digest) => reported.add(digest) });
+    t.deepEqual([...reported].sort(), wanted, input);
+  }
+  const listing = await listArchive(path.join(work, 'layout'));
+  t.is(listing.format, 'oci-dir');
+  t.deepEqual(listing.images.map((i) => [i.target?.digest, i.names, i.refNames]), [[image.manifest.digest, ['docker.io/library/app:v1'], ['v1']]]);
+});
+
 test('a layout directory whose write fails midway is left empty', async (t) => {
   const root = await tempRoot(t);
   const image = await storeTestImage(root, twoLayers);
