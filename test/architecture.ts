@@ -23,15 +23,18 @@ export const packageRules: Readonly<Record<string, PackageRule>> = {
   executor: { mayImport: ['oci', 'sys'], pure: false, thirdParty: [] },
   'dockerfile-frontend': { mayImport: ['dockerfile-syntax', 'shell', 'patterns', 'llb', 'oci'], pure: true, thirdParty: [] },
   solver: { mayImport: ['llb'], pure: true, thirdParty: ['p-queue'] },
-  layer: { mayImport: ['content', 'oci', 'sys'], pure: false, thirdParty: ['tar-stream'] },
+  // Its own tar codec: tar-stream clamps uids above 262143 and corrupts binary xattr values (deps.md).
+  layer: { mayImport: ['content', 'oci', 'sys'], pure: false, thirdParty: [] },
   // The registry fetches several blobs at once through p-queue (issue "Images"), so it shares p-queue with the solver.
   registry: { mayImport: ['content', 'oci'], pure: false, thirdParty: ['p-queue'] },
   // OCI layouts and docker archives, read (by source, `kiln load`) and written (by exporter, `kiln save`); tars through layer's codec.
   archive: { mayImport: ['content', 'oci', 'layer'], pure: false, thirdParty: [] },
   cache: { mayImport: ['snapshot', 'layer', 'content', 'oci'], pure: false, thirdParty: ['xxhash-wasm'] },
   source: { mayImport: ['cache', 'registry', 'archive', 'content', 'patterns', 'llb', 'oci'], pure: false, thirdParty: [] },
-  exporter: { mayImport: ['cache', 'layer', 'archive', 'content', 'registry', 'oci'], pure: false, thirdParty: ['tar-stream'] },
-  worker: { mayImport: ['solver', 'llb', 'cache', 'executor', 'source', 'sys', 'oci'], pure: false, thirdParty: [] },
+  // Tars are written with layer's own codec (tar-stream mangles big uids and binary xattrs, deps.md).
+  exporter: { mayImport: ['cache', 'layer', 'archive', 'content', 'registry', 'oci'], pure: false, thirdParty: [] },
+  // The file op's copier applies COPY --exclude and wildcard selection, so worker also reads patterns.
+  worker: { mayImport: ['solver', 'llb', 'cache', 'executor', 'source', 'patterns', 'sys', 'oci'], pure: false, thirdParty: [] },
   builder: {
     mayImport: ['oci', 'sys', 'shell', 'patterns', 'dockerfile-syntax', 'llb', 'content', 'snapshot', 'executor',
       'dockerfile-frontend', 'solver', 'layer', 'registry', 'archive', 'cache', 'source', 'exporter', 'worker'],

@@ -1,0 +1,2 @@
+/** @packageDocumentation Exporters: image store, OCI layout and tar, docker archive, local dir, tar, registry push. */
+export {};

@@ -1,0 +1,2 @@
+/** @packageDocumentation Generic DAG solver: vertices, cache keys, scheduling, progress events, cancellation. */
+export {};

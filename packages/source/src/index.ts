@@ -1,0 +1,2 @@
+/** @packageDocumentation Sources: docker images (store, registry, layouts), the local context, http. */
+export {};
