@@ -1,2 +1,9 @@
-/** @packageDocumentation Generic DAG solver: vertices, cache keys, scheduling, progress events, cancellation. */
-export {};
+/**
+ * @packageDocumentation
+ * The generic build-graph solver: dedupes vertices, computes cache keys,
+ * schedules work with bounded concurrency, reports progress and cancels
+ * cleanly. It knows no op types: the worker supplies them through
+ * {@link OpResolver}, and the cache remembers results through {@link CacheStore}.
+ */
+export type { Result, CacheDep, CacheMap, ContentDigest, OpContext, SolverOp, OpResolver, KeyParts, CacheStore } from './contract.js';
+export type { SolveEvent } from './events.js';
