@@ -55,10 +55,21 @@ export interface ContentDigest {
   readonly files?: Readonly<Record<string, string>>;
 }
 
+/**
+ * The part of the platform's AbortSignal the solver uses. The solver is a pure
+ * package compiled without DOM or Node types; a real AbortSignal fits.
+ */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  addEventListener(type: 'abort', listener: () => void, options?: { readonly once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
 /** What an op gets while it runs. */
 export interface OpContext {
   /** Aborted when the solve is cancelled or another vertex failed. */
-  readonly signal: AbortSignal;
+  readonly signal: AbortSignalLike;
   /** Output of the step (a RUN's stdout/stderr) as it comes. */
   log(stream: 'stdout' | 'stderr', data: Uint8Array): void;
   /** Progress of a sub-task of the step (a download, an unpack), in bytes. */

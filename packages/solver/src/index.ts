@@ -5,5 +5,5 @@
  * cleanly. It knows no op types: the worker supplies them through
  * {@link OpResolver}, and the cache remembers results through {@link CacheStore}.
  */
-export type { Result, CacheDep, CacheMap, ContentDigest, OpContext, SolverOp, OpResolver, KeyParts, CacheStore } from './contract.js';
+export type { AbortSignalLike, Result, CacheDep, CacheMap, ContentDigest, OpContext, SolverOp, OpResolver, KeyParts, CacheStore } from './contract.js';
 export type { SolveEvent } from './events.js';
