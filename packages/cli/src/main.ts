@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { registerDebugCommands } from './commands/debug.js';
+import { registerImageCommands } from './commands/images.js';
 import { LocatedError } from '@kiln/errors';
 import { renderError, type ErrorSource } from './render-error.js';
 import { CliExit } from './cli-exit.js';
@@ -33,6 +34,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text) });
   registerDebugCommands(program);
+  registerImageCommands(program);
   try {
     await program.parseAsync([...argv]);
     return 0;
