@@ -59,7 +59,10 @@ lock_hash() { if [ -f package-lock.json ]; then sha256sum package-lock.json | cu
 want="$(node --version) $(lock_hash)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   say "installing npm dependencies"
-  if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
+  # Not `npm ci`: the registry reachable here lacks other platforms' optional binaries
+  # (turbo's darwin/windows builds), so the lock cannot list them and `npm ci` refuses it.
+  # `npm install` keeps to the lock for everything it lists.
+  npm install --no-audit --no-fund --loglevel=error
   want="$(node --version) $(lock_hash)"
   echo "$want" > "$stamp"
 fi
