@@ -35,9 +35,13 @@ export async function saveImages(
   await pipeline(Readable.from(archiveStream(root.content, images, options)), output.stream, { end: false });
 }
 
-/** Imports an archive and names its images as the archive names them. */
-export async function loadImages(root: ContentRoot, input: SaveInput): Promise<LoadedImages> {
-  const result = await loadArchive(root, input);
+/**
+ * Imports an archive and names its images as the archive names them; an OCI
+ * layout that gives only a tag (`ref.name` = `latest`) names them in
+ * `defaultRepository` when given.
+ */
+export async function loadImages(root: ContentRoot, input: SaveInput, defaultRepository?: string): Promise<LoadedImages> {
+  const result = await loadArchive(root, input, defaultRepository === undefined ? {} : { defaultRepository });
   return {
     format: result.format,
     named: result.named.map((name) => ({ name, familiar: displayName(name).familiar })),

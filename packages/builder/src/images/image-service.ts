@@ -208,10 +208,13 @@ export class ImageService {
 
   /**
    * `kiln load`: imports an OCI layout (directory or tar) or a docker archive
-   * (also compressed) and names its images as the archive names them.
+   * (also compressed) and names its images as the archive names them. An
+   * OCI layout entry that gives only a tag is named in `defaultRepository`
+   * (`busybox` + `latest` → `docker.io/library/busybox:latest`) when given,
+   * else left unnamed.
    */
-  load(input: SaveInput): Promise<LoadedImages> {
-    return loadImages(this.#root, input);
+  load(input: SaveInput, options: { readonly defaultRepository?: string } = {}): Promise<LoadedImages> {
+    return loadImages(this.#root, input, options.defaultRepository);
   }
 
   /**

@@ -31,16 +31,16 @@ async function save(refs: string[], flags: { readonly output?: string; readonly 
  * archive (also gzip- or zstd-compressed) from FILE or stdin, and prints
  * `Loaded image: NAME` for each name it gives.
  */
-async function load(flags: { readonly input?: string; readonly quiet?: boolean }): Promise<void> {
+async function load(flags: { readonly input?: string; readonly repository?: string }): Promise<void> {
   if (flags.input === undefined && process.stdin.isTTY) refuse('no archive to load: give -i FILE or pipe one to stdin');
   if (flags.input !== undefined && !fs.existsSync(flags.input)) refuse(`archive ${JSON.stringify(flags.input)} does not exist`);
   await withImageService(async (images) => {
     const input = flags.input ?? { stream: process.stdin, name: 'stdin' };
-    const loaded = await images.load(input);
+    const loaded = await images.load(input, flags.repository === undefined ? {} : { defaultRepository: flags.repository });
     for (const { familiar } of loaded.named) process.stdout.write(`Loaded image: ${familiar}\n`);
     for (const d of loaded.unnamed) {
-      process.stdout.write(`Loaded image ID: ${d.digest}\n`);
-      process.stderr.write(`warning: the archive gives ${d.digest} no name; it stays unnamed, so the next \`kiln prune\` removes it\n`);
+      process.stdout.write(`Loaded unnamed image: ${d.digest}\n`);
+      process.stderr.write(`warning: the archive gives ${d.digest} no name (an OCI layout tag needs --repository); it stays unnamed, so the next \`kiln prune\` removes it\n`);
     }
   });
 }
@@ -59,5 +59,6 @@ export function registerArchiveCommands(program: Command): void {
     .command('load')
     .description('read images from an OCI layout (directory or tar) or a docker archive')
     .option('-i, --input <path>', 'the archive or layout directory (default: stdin)')
+    .option('--repository <name>', 'repository for OCI layout images named by a tag only (ref.name "latest")')
     .action(load);
 }
