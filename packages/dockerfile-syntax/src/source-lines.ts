@@ -14,7 +14,10 @@ export interface SourceLine {
   readonly number: number;
   /** The line without its `\n`, without trailing `\r`s, without a leading BOM. */
   readonly text: string;
-  /** The 1-based column of `text[0]` in the original line (2 when a BOM was stripped). */
+  /**
+   * The 1-based column of `text[0]`. Always 1: a byte-order mark is not
+   * counted, since editors (and the Language Server Protocol) do not show it.
+   */
   readonly column: number;
   /** The line as BuildKit appends it to a heredoc body: `\r\n` turned into `\n`, otherwise unchanged. */
   readonly body: string;
@@ -31,11 +34,8 @@ export function splitSourceLines(text: string): SourceLine[] {
     const nl = text.indexOf('\n', start);
     const stop = nl === -1 ? text.length : nl;
     let raw = text.slice(start, stop);
-    let column = 1;
-    if (number === 1 && raw.charCodeAt(0) === 0xfeff) {
-      raw = raw.slice(1);
-      column = 2;
-    }
+    const column = 1;
+    if (number === 1 && raw.charCodeAt(0) === 0xfeff) raw = raw.slice(1);
     let end = raw.length;
     while (end > 0 && raw.charCodeAt(end - 1) === 13) end--;
     // Go's `dropCR` rewrites only `\r\n`, so a final line without `\n` keeps its `\r`.

@@ -1,7 +1,8 @@
 /**
  * A position in a source text. Both numbers are **1-based**. `column` counts
  * UTF-16 code units from the start of the line (what a JavaScript string index
- * counts, and what the Language Server Protocol uses by default), plus one.
+ * counts, and what the Language Server Protocol uses by default), plus one. A
+ * byte-order mark at the start of a file is not counted.
  */
 export interface SourcePosition {
   readonly line: number;
