@@ -1,0 +1,99 @@
+import { UnsupportedError } from '@kiln/errors';
+import type { ByteSinkDeps } from './byte-sink.js';
+import { exportImage, type ExportedImage, type ImageExportDeps, type ImageExportInput } from './export-image.js';
+import type { ImageExportOptions } from './image-export-options.js';
+import { isImageOutput, type OutputSpec } from './output-spec.js';
+import { writeDockerOutput, writeOciOutput } from './write-archive.js';
+import { writeLocalOutput, writeTarOutput } from './write-tree.js';
+
+/** Deps of {@link exportOutputs}. */
+export interface ExportOutputsDeps extends ImageExportDeps, ByteSinkDeps {}
+
+/** Options of {@link exportOutputs}. */
+export interface ExportOutputsOptions {
+  /** `-t` names: the image is stored under each in kiln's store and named in every image archive. */
+  readonly tags?: readonly string[];
+  /** SOURCE_DATE_EPOCH in seconds. */
+  readonly sourceDateEpoch?: number;
+}
+
+/** What {@link exportOutputs} produced. */
+export interface ExportOutputsResult {
+  /**
+   * The image stored under the tags (and `type=image` names), else the first
+   * image an output made; `undefined` when the outputs were trees only and
+   * there were no tags. Its id is what `--iidfile` gets.
+   */
+  readonly image: ExportedImage | undefined;
+  /** Every image made, one per distinct set of image options. */
+  readonly images: readonly ExportedImage[];
+  /** Drops the leases of every image made (named ones stay in the store). Idempotent. */
+  release(): Promise<void>;
+}
+
+/**
+ * Writes a build's result to every output, as `kiln build -o … -t …` asks:
+ * - the image (when there are tags, image outputs, or no outputs at all) is
+ *   made once per distinct set of image options and stored under the tags
+ *   and the `name=`s of `type=image` outputs;
+ * - `type=oci` / `type=docker` write that image, named by their `name=`s and
+ *   the tags; `type=local` / `type=tar` write the tree.
+ *
+ * Outputs are written one after the other, in order. On failure the images
+ * made so far are released (named ones stay named) and the error is thrown.
+ *
+ * @throws UnsupportedError for `push=true` (registry export comes with the
+ *   next exporters) and `store=false` with tags; otherwise as the writers.
+ */
+export async function exportOutputs(input: ImageExportInput, outputs: readonly OutputSpec[], deps: ExportOutputsDeps, options: ExportOutputsOptions = {}): Promise<ExportOutputsResult> {
+  const tags = options.tags ?? [];
+  const epoch = options.sourceDateEpoch;
+  const now = deps.now ?? Date.now;
+  for (const output of outputs) {
+    if (output.type === 'image' && output.push) throw new UnsupportedError('type=image,push=true (or type=registry): pushing from a build is not supported yet; build with -t and run `kiln push`');
+    if (output.type === 'image' && !output.store && tags.length > 0) throw new UnsupportedError('type=image,store=false cannot be combined with -t: the tags name the image in kiln\'s store');
+  }
+  const made = new Map<string, ExportedImage>();
+  const release = async (): Promise<void> => {
+    for (const image of made.values()) await image.release();
+  };
+  const storeOutput = outputs.find((o) => o.type === 'image');
+  const storeOptions = storeOutput?.type === 'image' ? storeOutput.image : {};
+  const storeNames = [...tags, ...outputs.flatMap((o) => (o.type === 'image' && o.store ? o.names : []))];
+  const imageFor = async (imageOptions: ImageExportOptions, names: readonly string[]): Promise<ExportedImage> => {
+    const key = optionsKey(imageOptions);
+    const known = made.get(key);
+    if (known !== undefined) return known;
+    const image = await exportImage(input, deps, { ...imageOptions, names, ...(epoch !== undefined ? { sourceDateEpoch: epoch } : {}) });
+    made.set(key, image);
+    return image;
+  };
+  try {
+    let stored: ExportedImage | undefined;
+    if (storeNames.length > 0 || outputs.length === 0 || storeOutput !== undefined) stored = await imageFor(storeOptions, storeNames);
+    for (const output of outputs) {
+      if (isImageOutput(output)) {
+        const image = await imageFor(output.image, []);
+        const archive = { names: [...new Set([...output.names, ...tags])], createdAt: epoch !== undefined ? epoch * 1000 : now() };
+        const archiveDeps = { content: deps.contentRoot.content, ...(deps.stdout !== undefined ? { stdout: deps.stdout } : {}) };
+        if (output.type === 'oci') await writeOciOutput(image, output.dest, output.tar, archiveDeps, archive);
+        else if (output.type === 'docker') await writeDockerOutput(image, output.dest, archiveDeps, archive);
+        continue;
+      }
+      const tree = epoch !== undefined ? { sourceDateEpoch: epoch } : {};
+      if (output.type === 'local') await writeLocalOutput(input.root, output.dest, tree);
+      else await writeTarOutput(input.root, output.dest, deps, tree);
+    }
+    const images = [...made.values()];
+    return { image: stored ?? images[0], images, release };
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}
+
+/** Image options that give the same image give the same key (undefined fields and key order do not matter). */
+function optionsKey(options: ImageExportOptions): string {
+  const annotations = Object.entries(options.annotations ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify([options.compression ?? 'gzip', options.mediaTypes ?? 'oci', options.rewriteTimestamp === true, annotations]);
+}

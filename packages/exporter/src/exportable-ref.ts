@@ -1,0 +1,30 @@
+import type { diff } from '@kiln/layer';
+import type { Descriptor, Digest } from '@kiln/oci';
+import type { LayerCompressionName } from './image-export-options.js';
+
+/** Mounts as `@kiln/sys` describes them (plain data), named through `@kiln/layer` so this package needs no `sys`. */
+export type TreeMounts = Parameters<typeof diff>[1];
+
+/** One layer of an exported image: its blob in content and its diff_id. */
+export interface ExportLayer {
+  readonly descriptor: Descriptor;
+  readonly diffId: Digest;
+}
+
+/**
+ * What the exporter needs of a build result: the part of `@kiln/cache`'s
+ * `ImmutableRef` it uses, typed structurally so a cache ref passes as it is
+ * (and tests can hand in their own). The exporter never releases it: the
+ * caller owns the ref.
+ */
+export interface ExportableRef {
+  /**
+   * The layers of the tree, base first, as blobs in the content store the
+   * exporter writes to; image layers keep their original blobs.
+   * `sourceDateEpoch` (seconds) asks for mtimes clamped in the layers the
+   * build made.
+   */
+  layers(options?: { readonly compression?: LayerCompressionName; readonly sourceDateEpoch?: number }): Promise<readonly ExportLayer[]>;
+  /** Read-only mounts of the whole tree; `release` when done. */
+  mount(): Promise<{ readonly mounts: TreeMounts; release(): Promise<void> }>;
+}
