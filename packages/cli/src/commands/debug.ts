@@ -15,7 +15,7 @@ export function readDockerfile(file: string): string {
  */
 async function debugParse(file: string, options: { json?: boolean }): Promise<void> {
   // The builder is loaded by the command that needs it, so `kiln --help` stays cheap.
-  const { dumpDockerfile, parse } = await import('@kiln/builder');
+  const { dumpDockerfile, parse } = await import('@kiln/builder/syntax');
   const text = readDockerfile(file);
   const { dockerfile, diagnostics } = parse(text, { file });
   for (const d of diagnostics) {
@@ -34,7 +34,7 @@ async function debugParse(file: string, options: { json?: boolean }): Promise<vo
  * reads, and which ones a build of the target runs.
  */
 async function debugStages(file: string, options: { target?: string; buildArg?: string[] }): Promise<void> {
-  const { outline } = await import('@kiln/builder');
+  const { outline } = await import('@kiln/builder/syntax');
   const buildArgs = new Map((options.buildArg ?? []).map((kv) => {
     const eq = kv.indexOf('=');
     return eq < 0 ? [kv, process.env[kv] ?? ''] : [kv.slice(0, eq), kv.slice(eq + 1)];

@@ -1,0 +1,22 @@
+/**
+ * @packageDocumentation
+ * The light door of `@kiln/builder` (`@kiln/builder/syntax`): parsing and
+ * outlining Dockerfiles, with nothing of storage, registries or execution
+ * loaded, so editors and short CLI commands start fast. Needs no root and no
+ * daemon.
+ */
+export { parse, parseDockerfile, dumpDockerfile } from '@kiln/dockerfile-syntax';
+export type {
+  Dockerfile,
+  Instruction,
+  Argument,
+  Flag,
+  Heredoc,
+  Directive,
+  Comment,
+  KeyValuePair,
+  ParseWarning,
+  Diagnostic,
+  ParseResult,
+} from '@kiln/dockerfile-syntax';
+export { outline, type DockerfileOutline, type StageOutline, type OutlineOptions } from './outline.js';
