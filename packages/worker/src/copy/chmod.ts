@@ -32,10 +32,10 @@ export function parseChmod(value: number | string): ModeChange {
 type Clause = (mode: number, isDir: boolean) => number;
 
 function parseClause(clause: string, whole: string): Clause {
-  const m = /^([ugoa]*)((?:[-+=](?:[rwxXst]*|[ugo]))+)$/.exec(clause);
+  const m = /^([ugoa]*)((?:[-+=](?:[ugo]|[rwxXst]*))+)$/.exec(clause);
   if (m === null) throw invalid(whole);
   const classes = m[1]!.includes('a') || m[1] === '' ? (['u', 'g', 'o'] as const) : ([...new Set(m[1]!)] as ('u' | 'g' | 'o')[]);
-  const ops = [...m[2]!.matchAll(/([-+=])([rwxXst]*|[ugo])/g)].map(([, op, perms]) => ({ op: op!, perms: perms! }));
+  const ops = [...m[2]!.matchAll(/([-+=])([ugo]|[rwxXst]*)/g)].map(([, op, perms]) => ({ op: op!, perms: perms! }));
   return (mode, isDir) => {
     for (const { op, perms } of ops) {
       let bits = 0;
