@@ -102,6 +102,8 @@ export async function exportImage(input: ImageExportInput, deps: ImageExportDeps
     const { config: imageConfig, warnings } = finalizeImageConfig(input.config, {
       diffIds: layers.map((l) => l.diffId),
       now: (deps.now ?? Date.now)(),
+      layerCreatedAt: (i) => records[i]?.createdAt,
+      describeLayer: (i) => records[i]?.description,
       ...(epoch !== undefined ? { sourceDateEpoch: epoch } : {}),
     });
     const config = await writeJson(root, serializeImageConfig(imageConfig), convertMediaType(MediaType.ociConfig, flavor), lease.id);

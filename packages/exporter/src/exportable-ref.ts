@@ -9,6 +9,15 @@ export type TreeMounts = Parameters<typeof diff>[1];
 export interface ExportLayer {
   readonly descriptor: Descriptor;
   readonly diffId: Digest;
+  /**
+   * When the layer's snapshot was made, in milliseconds since the epoch: the
+   * `created` of a history entry that has none (BuildKit uses the ref's
+   * creation time, so re-exporting a cached result gives the same image).
+   * The export time when absent.
+   */
+  readonly createdAt?: number;
+  /** What made the layer (`mount / from exec …`): `created_by` of a history entry added for a layer the history misses. */
+  readonly description?: string;
 }
 
 /**

@@ -7,6 +7,8 @@ export interface FinalizeImageConfigOptions {
   readonly diffIds: readonly Digest[];
   /** Milliseconds since the epoch: the export time, for `created` fields nothing else fills. */
   readonly now: number;
+  /** When layer `i` (0-based) was made, in milliseconds since the epoch, when known (BuildKit: the ref's creation time). */
+  readonly layerCreatedAt?: (index: number) => number | undefined;
   /** SOURCE_DATE_EPOCH in seconds. */
   readonly sourceDateEpoch?: number;
   /** `created_by` of history entries added for layers the history does not describe (0-based layer index). */
@@ -31,6 +33,10 @@ export function finalizeImageConfig(config: ImageConfig, options: FinalizeImageC
   const { history, warnings } = normalizeHistory(config.history, {
     layerCount: options.diffIds.length,
     now: formatGoTime(options.now),
+    layerCreated: (i) => {
+      const at = options.layerCreatedAt?.(i);
+      return at === undefined ? undefined : formatGoTime(at);
+    },
     ...(epoch !== undefined ? { sourceDateEpoch: epoch } : {}),
     ...(options.describeLayer !== undefined ? { describeLayer: options.describeLayer } : {}),
   });

@@ -7,8 +7,10 @@ export const exporterHistoryComment = 'buildkit.exporter.image.v0';
 export interface NormalizeHistoryOptions {
   /** How many layers the image has. */
   readonly layerCount: number;
-  /** RFC 3339 time standing in for "when the layer was made" (BuildKit uses each ref's creation time). */
+  /** RFC 3339 time for layers whose creation time is not known. */
   readonly now: string;
+  /** When layer `i` (0-based over all layers) was made, RFC 3339 (BuildKit: its ref's creation time); `now` when undefined. */
+  readonly layerCreated?: (index: number) => string | undefined;
   /** SOURCE_DATE_EPOCH in seconds: every `created` later than it, or missing, becomes it. */
   readonly sourceDateEpoch?: number;
   /** `created_by` for entries added for layer `i` (0-based over all layers) that the history does not describe. */
@@ -29,10 +31,10 @@ export interface NormalizedHistory {
  * 1. more non-empty entries than layers: entries past the last layer become
  *    `empty_layer` (with a warning);
  * 2. fewer (a base image whose history misses layers): entries are
- *    **appended** for the missing layers, `created` = now and the comment
+ *    **appended** for the missing layers, `created` = the layer's time and the comment
  *    {@link exporterHistoryComment} — at the end, as BuildKit does, even when
  *    the undescribed layers are the base image's;
- * 3. a layer entry without `created` gets `now`; an entry still without one
+ * 3. a layer entry without `created` gets its layer's time; an entry still without one
  *    gets the `created` of the entry before it (the first new layer's time
  *    for leading ones);
  * 4. with an epoch, every `created` after it becomes the epoch.
@@ -52,11 +54,17 @@ export function normalizeHistory(input: readonly HistoryEntry[] | undefined, opt
       return seen > options.layerCount ? { ...h, empty_layer: true } : h;
     });
   }
+  const layerCreated = (i: number): string => options.layerCreated?.(i) ?? options.now;
   for (let i = described; i < options.layerCount; i++) {
     const createdBy = options.describeLayer?.(i);
-    history.push({ created: options.now, ...(createdBy !== undefined ? { created_by: createdBy } : {}), comment: exporterHistoryComment });
+    history.push({ created: layerCreated(i), ...(createdBy !== undefined ? { created_by: createdBy } : {}), comment: exporterHistoryComment });
   }
-  history = history.map((h) => (h.empty_layer !== true && h.created === undefined ? { ...h, created: options.now } : h));
+  let layer = 0;
+  history = history.map((h) => {
+    if (h.empty_layer === true) return h;
+    const index = layer++;
+    return h.created === undefined ? { ...h, created: layerCreated(index) } : h;
+  });
   history = fillCreated(history);
   if (options.sourceDateEpoch !== undefined) {
     const epoch = options.sourceDateEpoch;
