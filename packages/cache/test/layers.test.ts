@@ -39,11 +39,11 @@ test('fromLayers names snapshots by chain id, applies each missing layer once an
   for (const l of layers) await other.contentRoot.content.ingest(await r.contentRoot.content.readStream(l.descriptor.digest), { digest: l.descriptor.digest });
   const ids = chainIds(layers.map((l) => l.diffId));
   const [two1, two2] = await Promise.all([other.cache.fromLayers(layers.slice(0, 2)), other.cache.fromLayers(layers.slice(0, 2))]);
-  t.is(two1.id, ids[1]);
-  t.is(two2.id, ids[1]);
+  t.is(two1.id, ids[1]!);
+  t.is(two2.id, ids[1]!);
   t.is(other.cache.stats.layersApplied, 2, 'concurrent builds of one chain apply it once');
   const three = await other.cache.fromLayers(layers);
-  t.is(three.id, ids[2]);
+  t.is(three.id, ids[2]!);
   t.is(three.parent?.id, ids[1]);
   t.is(other.cache.stats.layersApplied, 3, 'the shared prefix is reused');
   const view = await three.mount();
