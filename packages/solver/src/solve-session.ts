@@ -15,6 +15,13 @@ import type { SolveOptions, SolveResult } from './solve-options.js';
 interface KeyInfo {
   readonly key: string;
   readonly parts: KeyParts;
+  /**
+   * The step must run: it ignores the cache, or an input whose key it uses
+   * must run (a no-cache step's result is fresh, so what builds on it is
+   * rebuilt too; consumers that read it by content still hit when the content
+   * is unchanged).
+   */
+  readonly forced: boolean;
 }
 
 /** What one solve knows about one vertex. Promises are memoised so concurrent requests share one computation. */
@@ -124,6 +131,7 @@ export class SolveSession {
       const info: KeyInfo = {
         key: cacheKey(cacheMap.digest, inputs.map((input) => input.keyInput)),
         parts: { op: cacheMap.parts, inputs: inputs.map((input) => input.part) },
+        forced: dv.metadata.ignoreCache || inputs.some((input) => input.forced),
       };
       state.resolvedKey = info;
       return info;
@@ -139,17 +147,17 @@ export class SolveSession {
     cacheMap: CacheMap,
     i: number,
     ctx: ClosableOpContext,
-  ): Promise<{ keyInput: CacheKeyInput; part: KeyParts['inputs'][number] }> {
+  ): Promise<{ keyInput: CacheKeyInput; part: KeyParts['inputs'][number]; forced: boolean }> {
     const input = state.dv.vertex.inputs[i]!;
     const dep = cacheMap.deps[i]!;
     const producer = this.#state(input.digest);
     if (!dep.contentBased) {
-      const { key } = await this.#keyOf(producer);
-      return { keyInput: { key, output: input.output }, part: { key } };
+      const { key, forced } = await this.#keyOf(producer);
+      return { keyInput: { key, output: input.output }, part: { key }, forced };
     }
     const result = (await this.#resultOf(producer))[input.output]!;
     const content: ContentDigest = await this.#attempt(state, () => this.#inSlot(() => op.contentDigest(result, dep.selectors, ctx)));
-    return { keyInput: { content: content.digest }, part: { content } };
+    return { keyInput: { content: content.digest }, part: { content }, forced: false };
   }
 
   // ---- results ----------------------------------------------------------
@@ -163,7 +171,7 @@ export class SolveSession {
   async #produce(state: VertexState): Promise<readonly Result[]> {
     const { dv } = state;
     const info = await this.#keyOf(state);
-    if (!dv.metadata.ignoreCache) {
+    if (!info.forced) {
       const loaded = await this.#attempt(state, async () => {
         const results = await this.#options.cacheStore.load(info.key);
         if (results !== undefined) this.#results.track(dv.digest, results);

@@ -18,6 +18,10 @@ import type { SolveError } from './solve-error.js';
  * A fully cached build loads the root's result (and the results content-based
  * inputs need) and runs nothing.
  *
+ * A step with `metadata.ignoreCache` is not looked up but runs and is saved;
+ * so are the steps that use its key (they build on a fresh result), while
+ * steps that read it by content still hit when what they read is unchanged.
+ *
  * Each vertex runs at most once per solve. On the first failure every running
  * op sees `ctx.signal` abort; the solve waits until they settled (reporting
  * them `vertex.canceled`), releases every result it holds and rejects with a
