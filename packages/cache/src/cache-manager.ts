@@ -36,6 +36,8 @@ export interface KilnCacheManager extends CacheManager {
    * `rel` is its path in the tree (`/`-separated, no leading `/`, `''` for the root).
    */
   entryOf(abs: string, rel: string, stat: fs.BigIntStats): Promise<TreeEntry>;
+  /** The index of `ref`'s whole tree, sorted depth-first (walked once per snapshot, then stored). */
+  treeIndex(ref: ImmutableRef): Promise<readonly TreeEntry[]>;
   /** Records the index of `ref`'s tree computed elsewhere (entries sorted depth-first), so checksum need not walk it. */
   recordIndex(ref: ImmutableRef, entries: readonly TreeEntry[]): void;
   /** What the cache did since opened (files read, fingerprint hits, layers applied and diffed). */
@@ -84,6 +86,7 @@ export function openCacheManager(options: CacheManagerOptions): KilnCacheManager
     records: createRecords(state, holds),
     prune: (opts) => prune(state, holds, opts),
     entryOf: (abs, rel, stat) => treeEntry(state, abs, rel, stat),
+    treeIndex: (ref) => treeIndex(state, ref),
     recordIndex: (ref, entries) => storeIndex(state, ref.id, entries),
     close() {},
   };

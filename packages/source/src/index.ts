@@ -1,2 +1,7 @@
-/** @packageDocumentation Sources: docker images (store, registry, layouts), the local context, http. */
-export {};
+/**
+ * @packageDocumentation
+ * Sources of build inputs as cache refs: the local build context
+ * ({@link syncLocalContext}, incremental, `.dockerignore` applied), docker
+ * images (kiln's image store first, then the registry) and http(s) downloads.
+ */
+export { syncLocalContext, contextIgnorePatterns, type LocalContextOptions, type LocalContextResult } from './local-context.js';

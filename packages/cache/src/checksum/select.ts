@@ -152,7 +152,7 @@ export function checksumEntries(entries: readonly TreeEntry[], selectors: readon
       if (hit === undefined) throw new NotFoundError(`${JSON.stringify(`/${wanted}`)}: not found`);
       paths = [hit];
     }
-    hash.update(`selector ${JSON.stringify(selector)}\n`);
+    hash.update(`selector ${JSON.stringify(wanted)}\n`);
     for (const at of paths) {
       hash.update(`at ${JSON.stringify(at)}\n`);
       for (const e of tree.subtree(at)) {
