@@ -5,7 +5,7 @@ import { exporterHistoryComment, finalizeImageConfig, formatGoTime } from '@kiln
 import type { Digest, HistoryEntry, ImageConfig } from '@kiln/oci';
 import { corpusPath } from '../../../test/support/shared.ts';
 
-const d = (n: number): Digest => `sha256:${n.toString(16).padStart(64, '0')}`;
+const d = (n: number): Digest => `sha256:${n.toString(16).padStart(64, '0')}` as Digest;
 const now = Date.parse('2026-03-04T05:06:07.5Z');
 const nowText = '2026-03-04T05:06:07.5Z';
 

@@ -84,6 +84,7 @@ export async function layerFromScript(t: ExecutionContext, root: ContentRoot, sc
 export const testLayerScript = `
 mkdir -p app/sub
 printf 'hello from kiln\\n' > app/hello.txt
+printf 'hello from kiln\\n' > app/greeting.txt
 chmod 0640 app/hello.txt
 chown 1000:1000 app/hello.txt
 ln app/hello.txt app/hardlink.txt
