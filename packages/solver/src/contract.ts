@@ -68,7 +68,11 @@ export interface AbortSignalLike {
 
 /** What an op gets while it runs. */
 export interface OpContext {
-  /** Aborted when the solve is cancelled or another vertex failed. */
+  /**
+   * Aborted when the solve is cancelled or another vertex failed. Where the
+   * platform has AbortController (Node, browsers) this is a real AbortSignal,
+   * so it can be handed on to `fetch`, streams or the executor as it is.
+   */
   readonly signal: AbortSignalLike;
   /** Output of the step (a RUN's stdout/stderr) as it comes. */
   log(stream: 'stdout' | 'stderr', data: Uint8Array): void;

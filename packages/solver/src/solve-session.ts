@@ -1,7 +1,5 @@
-import PQueue from 'p-queue';
 import { CanceledError, InternalError } from '@kiln/errors';
 import { outputCount, type Definition, type DefinitionVertex } from '@kiln/llb';
-import { createAbortController } from './abort.js';
 import { cacheKey, type CacheKeyInput } from './cache-key.js';
 import type { CacheMap, ContentDigest, KeyParts, Result, SolverOp } from './contract.js';
 import type { SolveEvent } from './events.js';
@@ -10,6 +8,7 @@ import { opContext, type ClosableOpContext } from './op-context.js';
 import { ResultTracker } from './result-tracker.js';
 import { OutputTail, SolveError } from './solve-error.js';
 import type { SolveOptions, SolveResult } from './solve-options.js';
+import { Stopped, WorkTracker } from './work-tracker.js';
 
 /** A step's cache key and the parts it was made of. */
 interface KeyInfo {
@@ -36,9 +35,6 @@ interface VertexState {
   readonly tail: OutputTail;
 }
 
-/** Thrown inside a stopped solve to unwind; {@link SolveSession.run} replaces it with the recorded failure. */
-class Stopped extends Error {}
-
 /** Lets a memoised promise reject without an unhandled rejection when nobody awaits it any more (after a stop). */
 function quiet<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => {});
@@ -46,21 +42,17 @@ function quiet<T>(promise: Promise<T>): Promise<T> {
 }
 
 /**
- * One run of {@link solve}: the state of every vertex, the queue, the abort
- * controller, and every handle to release. Used once.
+ * One run of {@link solve}: the state of every vertex, the work it started,
+ * and every handle to release. Used once.
  */
 export class SolveSession {
   readonly #definition: Definition;
   readonly #options: SolveOptions;
   readonly #now: () => number;
   readonly #states = new Map<string, VertexState>();
-  readonly #queue: PQueue;
-  readonly #abort = createAbortController();
+  /** Tracks the calls; its `reason` is the first failure (a SolveError) or the cancellation (a CanceledError), what the solve rejects with. */
+  readonly #work: WorkTracker;
   readonly #results = new ResultTracker();
-  /** Every call into an op or the store that has not settled; the solve ends only when this is empty. */
-  readonly #inflight = new Set<Promise<unknown>>();
-  /** The first failure (a SolveError) or the cancellation (a CanceledError): what the solve rejects with. */
-  #failure: Error | undefined;
   #executed = 0;
   #cached = 0;
 
@@ -71,7 +63,7 @@ export class SolveSession {
     for (const dv of definition.vertices) {
       this.#states.set(dv.digest, { dv, op: undefined, key: undefined, resolvedKey: undefined, result: undefined, outcome: undefined, tail: new OutputTail() });
     }
-    this.#queue = new PQueue({ concurrency: options.concurrency });
+    this.#work = new WorkTracker(options.concurrency);
   }
 
   /** Solves the root; always waits for every op it started and releases every handle but the returned root clone. */
@@ -79,21 +71,21 @@ export class SolveSession {
     const external = this.#options.signal;
     if (external?.aborted) throw new CanceledError('build canceled before it started', { cause: external.reason });
     const onAbort = (): void => {
-      this.#stop(new CanceledError('build canceled', { cause: external?.reason }));
+      this.#work.stop(new CanceledError('build canceled', { cause: external?.reason }));
     };
     external?.addEventListener('abort', onAbort, { once: true });
     try {
       const root = this.#definition.root;
       if (root === undefined) return { root: undefined, stats: this.#stats() };
       const outputs = await this.#resultOf(this.#state(root.digest));
-      if (this.#failure === undefined) await this.#reportCoveredSteps();
-      if (this.#failure !== undefined) throw this.#failure; // cancelled just as the root became ready
+      if (this.#work.reason === undefined) await this.#reportCoveredSteps();
+      if (this.#work.reason !== undefined) throw this.#work.reason; // cancelled just as the root became ready
       return { root: outputs[root.output]!.clone(), stats: this.#stats() };
     } catch (error) {
-      throw this.#failure ?? error;
+      throw this.#work.reason ?? error;
     } finally {
       external?.removeEventListener('abort', onAbort);
-      await this.#settle();
+      await this.#work.settle();
       for (const { digest, error } of await this.#results.releaseAll()) {
         this.#emit({ type: 'vertex.warning', digest, message: `could not release a result: ${messageOf(error)}`, time: this.#now() });
       }
@@ -156,7 +148,7 @@ export class SolveSession {
       return { keyInput: { key, output: input.output }, part: { key }, forced };
     }
     const result = (await this.#resultOf(producer))[input.output]!;
-    const content: ContentDigest = await this.#attempt(state, () => this.#inSlot(() => op.contentDigest(result, dep.selectors, ctx)));
+    const content: ContentDigest = await this.#attempt(state, () => this.#work.inSlot(() => op.contentDigest(result, dep.selectors, ctx)));
     return { keyInput: { content: content.digest }, part: { content }, forced: false };
   }
 
@@ -187,7 +179,7 @@ export class SolveSession {
     }
     const inputs = await Promise.all(dv.vertex.inputs.map(async (input) => (await this.#resultOf(this.#state(input.digest)))[input.output]!));
     // The slot is taken only now that the inputs are ready: a step waiting for inputs never blocks the queue.
-    return this.#call(() => this.#inSlot(() => this.#execute(state, info, inputs)));
+    return this.#work.call(() => this.#work.inSlot(() => this.#execute(state, info, inputs)));
   }
 
   /** Runs the op in a queue slot, from `vertex.started` to `vertex.completed` (or `failed`/`canceled`). */
@@ -199,12 +191,12 @@ export class SolveSession {
     const ctx = this.#context(state, true);
     let outputs: readonly Result[];
     try {
-      outputs = await this.#call(async () => {
+      outputs = await this.#work.call(async () => {
         const results = await op.exec(inputs, ctx);
         this.#results.track(dv.digest, results); // before anything else can throw, so a late result is still released
         return results;
       });
-      if (this.#abort.signal.aborted) throw new Stopped();
+      if (this.#work.stopped) throw new Stopped();
       this.#checkOutputs(state, outputs, 'the op');
     } catch (error) {
       throw this.#stepEnded(state, error);
@@ -226,8 +218,8 @@ export class SolveSession {
 
   /** A started step ends early: `vertex.canceled` when the solve was stopped, else this is the first failure. */
   #stepEnded(state: VertexState, error: unknown): Error {
-    if (error instanceof Error && error === this.#failure) return error; // #checkOutputs already reported it
-    if (this.#abort.signal.aborted) {
+    if (error instanceof Error && error === this.#work.reason) return error; // #checkOutputs already reported it
+    if (this.#work.stopped) {
       this.#emit({ type: 'vertex.canceled', digest: state.dv.digest, name: state.dv.metadata.name, time: this.#now() });
       return new Stopped();
     }
@@ -281,35 +273,15 @@ export class SolveSession {
 
   // ---- calls, failure, cancellation -------------------------------------
 
-  /** Calls into an op or the store, tracked until it settles; refuses once the solve stopped. */
-  #call<T>(fn: () => T | Promise<T>): Promise<T> {
-    if (this.#abort.signal.aborted) return Promise.reject(new Stopped());
-    const call = (async () => fn())();
-    this.#inflight.add(call);
-    const done = (): void => {
-      this.#inflight.delete(call);
-    };
-    call.then(done, done);
-    return call;
-  }
-
-  /** Runs `fn` in a queue slot, unless the solve stopped while it waited. */
-  #inSlot<T>(fn: () => Promise<T>): Promise<T> {
-    return this.#queue.add(async () => {
-      if (this.#abort.signal.aborted) throw new Stopped();
-      return fn();
-    });
-  }
-
   /** A call on behalf of `state` whose failure fails the solve. */
   async #attempt<T>(state: VertexState, fn: () => T | Promise<T>): Promise<T> {
     let value: T;
     try {
-      value = await this.#call(fn);
+      value = await this.#work.call(fn);
     } catch (error) {
       throw this.#failed(state, error);
     }
-    if (this.#abort.signal.aborted) throw new Stopped();
+    if (this.#work.stopped) throw new Stopped();
     return value;
   }
 
@@ -317,45 +289,31 @@ export class SolveSession {
   async #bestEffort<T>(state: VertexState, what: string, fn: () => Promise<T>): Promise<T | undefined> {
     let value: T | undefined;
     try {
-      value = await this.#call(fn);
+      value = await this.#work.call(fn);
     } catch (error) {
-      if (this.#abort.signal.aborted) throw new Stopped();
+      if (this.#work.stopped) throw new Stopped();
       this.#emit({ type: 'vertex.warning', digest: state.dv.digest, message: `could not ${what}: ${messageOf(error)}`, time: this.#now() });
       return undefined;
     }
-    if (this.#abort.signal.aborted) throw new Stopped();
+    if (this.#work.stopped) throw new Stopped();
     return value;
   }
 
   /** Records the first failure, reports it and stops the solve; later errors are consequences of the stop. */
   #failed(state: VertexState, error: unknown): Error {
-    if (error instanceof Stopped || (error instanceof Error && error === this.#failure)) return error;
-    if (this.#abort.signal.aborted) return new Stopped();
+    if (error instanceof Stopped || (error instanceof Error && error === this.#work.reason)) return error;
+    if (this.#work.stopped) return new Stopped();
     const failure = new SolveError(state.dv, error, state.tail.bytes());
     const cause = error instanceof Error ? error : new Error(String(error));
     this.#emit({ type: 'vertex.failed', digest: state.dv.digest, name: state.dv.metadata.name, time: this.#now(), error: cause });
-    this.#stop(failure);
+    this.#work.stop(failure);
     return failure;
-  }
-
-  /** Aborts every running op and drops queued work; the first reason wins. */
-  #stop(reason: Error): void {
-    if (this.#abort.signal.aborted) return;
-    this.#failure = reason;
-    this.#abort.abort(reason);
-    this.#queue.clear();
-  }
-
-  /** Waits until no call into an op or the store is running. */
-  async #settle(): Promise<void> {
-    while (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight]);
-    await this.#queue.onIdle();
   }
 
   #context(state: VertexState, keepTail: boolean): ClosableOpContext {
     return opContext(
       state.dv.digest,
-      this.#abort.signal,
+      this.#work.signal,
       (event) => this.#emit(event),
       this.#now,
       keepTail ? (data) => state.tail.push(data) : undefined,

@@ -3,6 +3,7 @@ import { validateDefinition, type Definition } from '@kiln/llb';
 import { SolveSession } from './solve-session.js';
 import type { SolveOptions, SolveResult } from './solve-options.js';
 import type { SolveError } from './solve-error.js';
+import type { explainCacheMiss } from './explain-miss.js';
 
 /**
  * Builds the root of `definition`: computes every needed step's cache key,
@@ -21,6 +22,11 @@ import type { SolveError } from './solve-error.js';
  * A step with `metadata.ignoreCache` is not looked up but runs and is saved;
  * so are the steps that use its key (they build on a fresh result), while
  * steps that read it by content still hit when what they read is unchanged.
+ *
+ * A step that misses although it ran before under the same
+ * `metadata.stableId` gets one `vertex.cachemiss` saying what changed since
+ * (see {@link explainCacheMiss}); a step never built before gets none. Key
+ * parts are recorded for every step that ran or was reused.
  *
  * Each vertex runs at most once per solve. On the first failure every running
  * op sees `ctx.signal` abort; the solve waits until they settled (reporting

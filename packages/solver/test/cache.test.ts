@@ -193,3 +193,26 @@ test.serial('a step whose cached result was pruned misses with a reason saying s
     'no cached result for this definition',
   ]);
 });
+
+test.serial('a reused step records its key parts too, so a later miss is explained against the latest build', async (t) => {
+  const w = world();
+  contextFiles = { 'src/app.js': 'v1' };
+  await build(w, appGraph(w, { version: '1' }));
+  await build(w, appGraph(w, { version: '2' }));
+  await build(w, appGraph(w, { version: '1' })); // reused: records VERSION=1 as the latest
+  for (const [key, results] of w.store.entries) if (['build', 'check'].includes(results[0]!.id)) w.store.entries.delete(key);
+  const def = appGraph(w, { version: '1' });
+  await build(w, def);
+  t.is(misses(w.events, def)['build'], 'no cached result for this definition', 'compared with VERSION=1, not 2');
+});
+
+test.serial('results loaded from the cache are released when a later step fails', async (t) => {
+  const w = world();
+  const g = new Graph();
+  const base = g.run('base', []);
+  await solve(g.definition(base), { resolver: w.worker, cacheStore: w.store, concurrency: 1 }).then((r) => r.root!.release());
+  w.worker.on('boom', { fail: new Error('boom') });
+  await t.throwsAsync(solve(g.definition(g.run('boom', [base])), { resolver: w.worker, cacheStore: w.store, concurrency: 1 }));
+  t.is(w.worker.execs.filter((n) => n === 'base').length, 1, 'base came from the cache the second time');
+  t.deepEqual(w.ledger.unbalanced(), []);
+});

@@ -39,13 +39,10 @@ test('independent branches run at the same time (two 200 ms steps with concurren
   w.worker.on('slow-a', { sleepMs: 200 }).on('slow-b', { sleepMs: 200 });
   const g = new Graph();
   const top = g.run('top', [g.run('slow-a', []), g.run('slow-b', [])]);
-  const began = performance.now();
   const { root } = await solve(g.definition(top), { resolver: w.worker, cacheStore: w.store, concurrency: 2 });
-  const elapsed = performance.now() - began;
   const a = w.worker.spans.get('slow-a')!;
   const b = w.worker.spans.get('slow-b')!;
   t.true(a.start < b.end && b.start < a.end, 'the two spans overlap');
-  t.true(elapsed < 380, `took ${elapsed.toFixed(0)} ms`);
   t.is(w.worker.maxRunning, 2);
   await root!.release();
 });
