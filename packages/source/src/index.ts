@@ -5,3 +5,4 @@
  * images (kiln's image store first, then the registry) and http(s) downloads.
  */
 export { syncLocalContext, contextIgnorePatterns, type LocalContextOptions, type LocalContextResult } from './local-context.js';
+export { resolveImage, imageRef, type ImageSourceDeps, type ResolvedImage, type ResolveImageOptions } from './docker-image.js';
