@@ -2,6 +2,15 @@
  * The solve's progress, one typed stream for every consumer (the TTY display,
  * plain logs, `--progress=rawjson`, IDE plugins). Times are milliseconds since
  * the epoch; `digest` names the vertex.
+ *
+ * Order per vertex: either one `vertex.cached`; or an optional
+ * `vertex.cachemiss`, then `vertex.started`, its `log`/`progress`/`warning`
+ * events, and last exactly one of `completed`, `failed` or `canceled`; or a
+ * lone `vertex.failed` when its cache key could not be computed (an image
+ * that does not resolve). Steps not needed because a later step was cached
+ * are reported `vertex.cached` after the root, in definition order. Nothing
+ * about a vertex follows its final event. Queued steps that never started
+ * when the solve stopped get no event.
  */
 export type SolveEvent =
   | { readonly type: 'vertex.started'; readonly digest: string; readonly name: string; readonly time: number }
