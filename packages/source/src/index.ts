@@ -6,3 +6,4 @@
  */
 export { syncLocalContext, contextIgnorePatterns, type LocalContextOptions, type LocalContextResult } from './local-context.js';
 export { resolveImage, imageRef, type ImageSourceDeps, type ResolvedImage, type ResolveImageOptions } from './docker-image.js';
+export { downloadHttp, type HttpSourceOptions, type HttpSourceResult } from './http.js';
