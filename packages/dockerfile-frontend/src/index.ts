@@ -4,7 +4,8 @@
  * `frontend/dockerfile/instructions`): each syntax node becomes a typed
  * instruction with its flags checked, and FROM lines split the file into
  * stages whose base names are expanded with the global ARGs. Conversion to a
- * build graph comes later.
+ * build graph (`convertDockerfile`) turns the stages a target needs into
+ * an llb definition and the image config BuildKit would write.
  */
 export { parseInstruction, instructionNames, type ParseInstructionOptions, type TypedInstruction, type Command } from './instructions/instruction.js';
 export { InstructionError, type Located } from './instructions/instruction-error.js';
@@ -47,3 +48,14 @@ export { docComment } from './instructions/doc-comment.js';
 export { parseStages, type Stage, type StagePlatform, type ParseStagesOptions, type ParsedStages } from './stages/parse-stages.js';
 export type { ExpandedWord } from './stages/expand.js';
 export { stageGraph, type StageGraph, type StageNode, type StageBase } from './stages/stage-graph.js';
+export { convertDockerfile } from './convert/convert-dockerfile.js';
+export type { ConvertOptions, ConvertResult, ConvertWarning, ResolvedImage } from './convert/types.js';
+export { predefinedArgs, proxyEnvFromBuildArgs, proxyEnvList, type ProxyEnv } from './convert/build-args.js';
+export { resolveSourceDateEpoch, type SourceDateEpoch } from './convert/source-date-epoch.js';
+export { runCommandString, type ExecMetaWithProxy } from './convert/dispatch-run.js';
+export { healthcheckHistory } from './convert/dispatch-metadata.js';
+export { goDuration, goList, rfc3339 } from './convert/go-format.js';
+export { addEnv, parseKeyValue, EnvList } from './convert/env-list.js';
+export { parseChmod } from './convert/chmod.js';
+export { checkStopSignal } from './convert/signals.js';
+export { cleanPath, normalizePath, normalizeWorkdir } from './convert/paths.js';
