@@ -1,4 +1,4 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,7 +9,7 @@ import { listTree, openTestRoot, tempDir } from './helpers.ts';
 
 const hasBusybox = fs.existsSync('/bin/busybox');
 
-async function rootWithBusybox(t: Parameters<Parameters<typeof test>[1]>[0]) {
+async function rootWithBusybox(t: ExecutionContext) {
   const r = await openTestRoot();
   t.teardown(() => r.close());
   const layout = path.join(tempDir(t), 'busybox');
