@@ -168,3 +168,26 @@ test('tags without outputs store the image; no tags and no outputs still make on
   await untagged.release();
   t.deepEqual(root.leases.list(), []);
 });
+
+test('an archive output with other image options gets an image of its own, named by the tags in the archive only', async (t) => {
+  const root = await tempRoot(t);
+  const work = tempDir(t);
+  const config: ImageConfig = { architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } };
+  const file = path.join(work, 'docker-types.tar');
+  const result = await exportOutputs({ root: undefined, config }, [parseOutputSpec(`type=oci,dest=${file},oci-mediatypes=false`)], { contentRoot: root, now: () => 0 }, { tags: ['app:1'] });
+  t.teardown(() => result.release());
+  t.is(result.images.length, 2);
+  const [stored, archived] = result.images;
+  t.is(result.image, stored);
+  t.is(stored!.manifest.mediaType, 'application/vnd.oci.image.manifest.v1+json');
+  t.is(archived!.manifest.mediaType, 'application/vnd.docker.distribution.manifest.v2+json');
+  t.deepEqual(archived!.names, [], 'the store names only the image the tags asked for');
+  t.is(root.images.get('docker.io/library/app:1').target.digest, stored!.digest);
+  const layout = path.join(work, 'layout');
+  fs.mkdirSync(layout);
+  await tool('tar', ['-xf', file, '-C', layout]);
+  const index = JSON.parse(fs.readFileSync(path.join(layout, 'index.json'), 'utf8')) as { manifests: { digest: string; annotations: Record<string, string> }[] };
+  t.deepEqual(index.manifests.map((m) => [m.digest, m.annotations['io.containerd.image.name'], m.annotations['org.opencontainers.image.created']]), [
+    [archived!.digest, 'docker.io/library/app:1', '1970-01-01T00:00:00Z'],
+  ]);
+});
