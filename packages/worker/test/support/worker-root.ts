@@ -86,16 +86,17 @@ export async function readRef<T>(ref: Result, use: (dir: string) => T | Promise<
 }
 
 /** A recording OpContext. */
-export function opContext(signal: AbortSignal = new AbortController().signal): OpContext & { logs: string[]; progress: unknown[] } {
+export function opContext(signal: AbortSignal = new AbortController().signal): OpContext & { logs: string[]; progressEvents: unknown[] } {
   const logs: string[] = [];
-  const progress: unknown[] = [];
+  const progressEvents: unknown[] = [];
   return {
     signal,
     logs,
-    progress: Object.assign((id: string, name: string, current: number, total: number | undefined) => void progress.push({ id, name, current, total }), progress) as never,
+    progressEvents,
+    progress: (id, name, current, total) => void progressEvents.push({ id, name, current, total }),
     log: (stream, data) => void logs.push(`${stream}:${Buffer.from(data).toString()}`),
     warn: () => {},
-  } as OpContext & { logs: string[]; progress: unknown[] };
+  };
 }
 
 /** A definition vertex for `op` with `inputCount` placeholder inputs (digests of sources), as the solver would pass it. */
