@@ -1,4 +1,6 @@
-import { UnsupportedError } from '@kiln/errors';
+import type { LocalContentStore } from '@kiln/content';
+import { InvalidArgumentError, UnsupportedError } from '@kiln/errors';
+import type { Descriptor } from '@kiln/oci';
 import type { ByteSinkDeps } from './byte-sink.js';
 import { exportImage, type ExportedImage, type ImageExportDeps, type ImageExportInput } from './export-image.js';
 import type { ImageExportOptions } from './image-export-options.js';
@@ -6,8 +8,17 @@ import { isImageOutput, type OutputSpec } from './output-spec.js';
 import { writeDockerOutput, writeOciOutput } from './write-archive.js';
 import { writeLocalOutput, writeTarOutput } from './write-tree.js';
 
+/** Pushes an image from the content store to a registry: `@kiln/registry`'s RegistryClient fits as it is. */
+export interface ImagePusher {
+  /** Pushes `root` (a manifest) and every blob it references to `ref`. */
+  push(ref: string, store: LocalContentStore, root: Descriptor): Promise<void>;
+}
+
 /** Deps of {@link exportOutputs}. */
-export interface ExportOutputsDeps extends ImageExportDeps, ByteSinkDeps {}
+export interface ExportOutputsDeps extends ImageExportDeps, ByteSinkDeps {
+  /** For `push=true` (`type=registry`); without it such outputs are refused. */
+  readonly registry?: ImagePusher;
+}
 
 /** Options of {@link exportOutputs}. */
 export interface ExportOutputsOptions {
@@ -36,21 +47,27 @@ export interface ExportOutputsResult {
  * - the image (when there are tags, image outputs, or no outputs at all) is
  *   made once per distinct set of image options and stored under the tags
  *   and the `name=`s of `type=image` outputs;
- * - `type=oci` / `type=docker` write that image, named by their `name=`s and
- *   the tags; `type=local` / `type=tar` write the tree.
+ * - `type=image,push=true` pushes it to every `name=` and tag (through
+ *   `deps.registry`); `type=oci` / `type=docker` write it, named by their
+ *   `name=`s and the tags; `type=local` / `type=tar` write the tree.
  *
  * Outputs are written one after the other, in order. On failure the images
  * made so far are released (named ones stay named) and the error is thrown.
  *
- * @throws UnsupportedError for `push=true` (registry export comes with the
- *   next exporters) and `store=false` with tags; otherwise as the writers.
+ * @throws UnsupportedError for `push=true` without `deps.registry`, and
+ *   `store=false` with tags; InvalidArgumentError for a push with no name
+ *   (all checked before anything is made); otherwise as the writers and the
+ *   registry.
  */
 export async function exportOutputs(input: ImageExportInput, outputs: readonly OutputSpec[], deps: ExportOutputsDeps, options: ExportOutputsOptions = {}): Promise<ExportOutputsResult> {
   const tags = options.tags ?? [];
   const epoch = options.sourceDateEpoch;
   const now = deps.now ?? Date.now;
   for (const output of outputs) {
-    if (output.type === 'image' && output.push) throw new UnsupportedError('type=image,push=true (or type=registry): pushing from a build is not supported yet; build with -t and run `kiln push`');
+    if (output.type === 'image' && output.push) {
+      if (deps.registry === undefined) throw new UnsupportedError('type=image,push=true (or type=registry): this build has no registry client to push with');
+      if (output.names.length === 0 && tags.length === 0) throw new InvalidArgumentError('type=image,push=true (or type=registry) needs a name to push to: name=… or -t');
+    }
     if (output.type === 'image' && !output.store && tags.length > 0) throw new UnsupportedError('type=image,store=false cannot be combined with -t: the tags name the image in kiln\'s store');
   }
   const made = new Map<string, ExportedImage>();
@@ -72,6 +89,12 @@ export async function exportOutputs(input: ImageExportInput, outputs: readonly O
     let stored: ExportedImage | undefined;
     if (storeNames.length > 0 || outputs.length === 0 || storeOutput !== undefined) stored = await imageFor(storeOptions, storeNames);
     for (const output of outputs) {
+      if (output.type === 'image') {
+        if (!output.push) continue;
+        const image = await imageFor(output.image, []);
+        for (const name of new Set([...output.names, ...tags])) await deps.registry!.push(name, deps.contentRoot.content, image.manifest);
+        continue;
+      }
       if (isImageOutput(output)) {
         const image = await imageFor(output.image, []);
         const archive = { names: [...new Set([...output.names, ...tags])], createdAt: epoch !== undefined ? epoch * 1000 : now() };

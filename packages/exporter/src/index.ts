@@ -21,4 +21,4 @@ export {
   parseOutputSpec, isImageOutput, outputTypes,
   type OutputType, type OutputSpec, type ImageOutputFields, type ImageOutput, type OciOutput, type DockerOutput, type LocalOutput, type TarOutput,
 } from './output-spec.js';
-export { exportOutputs, type ExportOutputsDeps, type ExportOutputsOptions, type ExportOutputsResult } from './export-outputs.js';
+export { exportOutputs, type ImagePusher, type ExportOutputsDeps, type ExportOutputsOptions, type ExportOutputsResult } from './export-outputs.js';
