@@ -17,3 +17,4 @@ export { copyAction, type CopyActionRequest } from './copy/copy-action.js';
 export { parseChmod, type ModeChange } from './copy/chmod.js';
 export { resolveOwner, type Ids } from './copy/owner.js';
 export { resolveInRoot } from './copy/root-path.js';
+export { imageSourceResolver, localSourceResolver, httpSourceResolver } from './sources.js';
