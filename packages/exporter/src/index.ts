@@ -2,7 +2,7 @@
  * @packageDocumentation
  * Exporters: a build's result turned into an image in kiln's store (config
  * and manifest written over the result's layers, named by `-t`), and written
- * out as an OCI layout (tar or directory), a docker archive, a local
+ * out as an OCI layout (tar or directory), a docker archive, a registry push, a local
  * directory or a tar of the tree; plus buildx's `-o/--output` syntax.
  */
 export { type LayerCompressionName, type ImageExportOptions } from './image-export-options.js';
