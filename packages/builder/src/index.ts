@@ -21,3 +21,7 @@ export { kilnConfigPath } from './images/kiln-config.js';
 export { storedImageName } from './images/image-names.js';
 /** One step of a blob moving to or from a registry (bytes in `current`/`total`), for progress displays. */
 export type { TransferProgress as ImageTransferProgress } from '@kiln/registry';
+export { build, hostPlatform, type BuildEvent, type BuildResult, type BuildRun } from './build/build.js';
+export type { BuildOptions, BuildSecret } from './build/build-options.js';
+export { BuildError, type FailedStep } from './build/build-error.js';
+export { runImage, type RunImageOptions } from './run/run-image.js';

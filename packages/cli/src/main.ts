@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
+import { registerBuildCommand } from './commands/build.js';
 import { registerDebugCommands } from './commands/debug.js';
+import { registerRunCommand } from './commands/run.js';
 import { registerImageCommands } from './commands/images.js';
 import { LocatedError } from '@kiln/errors';
 import { renderError, type ErrorSource } from './render-error.js';
@@ -31,9 +33,13 @@ export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command('kiln')
     .description('Build OCI images from Dockerfiles, in the style of BuildKit.')
     .version(kilnVersion(), '-v, --version', 'print the kiln version')
+    // `kiln run IMAGE sh -c …`: options after a command's arguments belong to the command being run.
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text) });
+  registerBuildCommand(program);
   registerDebugCommands(program);
+  registerRunCommand(program);
   registerImageCommands(program);
   try {
     await program.parseAsync([...argv]);

@@ -1,0 +1,204 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openCacheManager, type ImmutableRef } from '@kiln/cache';
+import { defaultKilnRoot, openContentRoot } from '@kiln/content';
+import { convertDockerfile } from '@kiln/dockerfile-frontend';
+import { parseDockerfile } from '@kiln/dockerfile-syntax';
+import { UnsupportedError } from '@kiln/errors';
+import { OciExecutor, goArch } from '@kiln/executor';
+import { exportImage, exportOutputs, parseOutputSpec, type ExportedImage } from '@kiln/exporter';
+import { formatPlatform, parsePlatform, type Platform } from '@kiln/oci';
+import { readIgnorePatterns } from '@kiln/patterns';
+import { RegistryClient } from '@kiln/registry';
+import { openSnapshotter } from '@kiln/snapshot';
+import { SolveError, solve, type CacheStore, type KeyParts, type Result, type SolveEvent } from '@kiln/solver';
+import { resolveImage } from '@kiln/source';
+import { createWorker, isExecError, type SecretSource } from '@kiln/worker';
+import { loadKilnRegistryHosts } from '../images/kiln-config.js';
+import { BuildError } from './build-error.js';
+import type { BuildOptions } from './build-options.js';
+import { EventQueue } from './event-queue.js';
+import { sourceResolvers } from './source-resolvers.js';
+
+/** A build's events: the solver's, plus notes about the build as a whole. */
+export type BuildEvent =
+  | SolveEvent
+  | { readonly type: 'build.warning'; readonly message: string; readonly time: number; readonly range?: { readonly start: { line: number; column: number }; readonly end: { line: number; column: number } } }
+  | { readonly type: 'build.info'; readonly message: string; readonly time: number };
+
+/** What a finished build made. */
+export interface BuildResult {
+  /** The image id (config digest), `sha256:…`. */
+  readonly imageId: string | undefined;
+  /** The manifest digest. */
+  readonly digest: string | undefined;
+  /** The names the image was stored under. */
+  readonly names: readonly string[];
+  readonly stats: { readonly executed: number; readonly cached: number };
+  readonly durationMs: number;
+  /** Closing lines for people: what was built, how long it took, where it went. */
+  readonly summary: readonly string[];
+}
+
+/** A running build: read `events` to follow it; `result` settles when it ends (and `events` then ends too). */
+export interface BuildRun {
+  readonly events: AsyncIterable<BuildEvent>;
+  readonly result: Promise<BuildResult>;
+}
+
+/** The host's platform in OCI terms. */
+export function hostPlatform(): Platform {
+  return parsePlatform(`linux/${goArch(process.arch)}`);
+}
+
+/**
+ * Builds a Dockerfile into an image: parse, convert to a build graph, solve it
+ * (running steps in containers, reusing cached ones), then store the image
+ * under its tags and write the requested outputs. Everything it mounts or
+ * starts is cleaned up when it ends, also on failure or cancellation.
+ *
+ * Errors: `DockerfileSyntaxError` (with file, line and column) for a bad
+ * Dockerfile; {@link BuildError} for a failed step (the step, its Dockerfile
+ * lines, its last output); `CanceledError` when `options.signal` aborts.
+ */
+export function build(options: BuildOptions): BuildRun {
+  const queue = new EventQueue<BuildEvent>();
+  const result = runBuild(options, (e) => queue.push(e)).finally(() => queue.close());
+  // The caller may read events first; the rejection is theirs through `result`, not an unhandled one.
+  result.catch(() => undefined);
+  return { events: queue, result };
+}
+
+async function runBuild(o: BuildOptions, emit: (event: BuildEvent) => void): Promise<BuildResult> {
+  const started = Date.now();
+  const host = hostPlatform();
+  if (o.platform !== undefined && o.platform !== '' && formatPlatform(parsePlatform(o.platform)) !== formatPlatform(host)) {
+    throw new UnsupportedError(`--platform ${o.platform}: kiln builds for the host platform (${formatPlatform(host)}) only, for now`);
+  }
+  const dockerfile = parseDockerfile(o.dockerfileText, { file: o.dockerfileName });
+
+  const root = o.root ?? defaultKilnRoot();
+  const contentRoot = await openContentRoot(root);
+  const held: { release(): Promise<void> }[] = [];
+  let rootRef: Result | undefined;
+  let exported: { release(): Promise<void> } | undefined;
+  try {
+    const { snapshotter } = await openSnapshotter({ root, db: contentRoot.db });
+    const cache = openCacheManager({ root, contentRoot, snapshotter });
+    const registry = new RegistryClient({ hosts: await loadKilnRegistryHosts() });
+    const imageDeps = { images: contentRoot.images, content: contentRoot.content, leases: contentRoot.leases, registry };
+
+    const dockerfilePath = o.dockerfilePath ?? path.join(o.contextDir, 'Dockerfile');
+    const ignore = await readIgnorePatterns(dockerfilePath, (name, index) => readIfExists(index === 0 ? name : path.join(o.contextDir, '.dockerignore')));
+    const epochText = o.buildArgs?.get('SOURCE_DATE_EPOCH') ?? process.env.SOURCE_DATE_EPOCH;
+    const converted = await convertDockerfile(dockerfile, {
+      file: o.dockerfileName,
+      ...(o.target === undefined ? {} : { target: o.target }),
+      ...(o.buildArgs === undefined ? {} : { buildArgs: o.buildArgs }),
+      targetPlatform: host,
+      buildPlatform: host,
+      resolveImage: async (ref, platform) => {
+        const image = await resolveImage(imageDeps, ref, platform, { pull: o.pull === true, ...(o.signal === undefined ? {} : { signal: o.signal }) });
+        return { ref: image.ref, digest: image.manifest.digest, config: image.config };
+      },
+      noCache: o.noCache === true,
+      noCacheFilter: o.noCacheFilter ?? [],
+      ...(o.labels === undefined ? {} : { labels: o.labels }),
+      ignorePatterns: ignore.patterns,
+      ...(epochText === undefined || o.buildArgs?.has('SOURCE_DATE_EPOCH') ? {} : { sourceDateEpoch: Number(epochText) }),
+    });
+    for (const w of converted.warnings) emit({ type: 'build.warning', message: w.message, time: Date.now(), ...(w.range === undefined ? {} : { range: w.range }) });
+
+    const secrets = new Map<string, SecretSource>((o.secrets ?? []).map((s) => [s.id, s.src !== undefined ? { file: s.src } : { env: s.env ?? s.id }]));
+    const worker = createWorker({
+      cache,
+      executor: new OciExecutor({ stateDir: path.join(root, 'executor') }),
+      sources: sourceResolvers({ cache, db: contentRoot.db, images: imageDeps, contexts: new Map([['context', o.contextDir]]), held }),
+      secrets,
+      platform: host,
+    });
+    const solved = await solve(converted.definition, {
+      resolver: worker,
+      cacheStore: cacheStoreOf(cache.records),
+      concurrency: o.jobs ?? Math.max(2, os.availableParallelism()),
+      ...(o.signal === undefined ? {} : { signal: o.signal }),
+      onEvent: emit,
+    });
+    rootRef = solved.root;
+
+    const exportDigest = 'kiln:export';
+    const exportName = 'exporting to image';
+    const exportStart = Date.now();
+    emit({ type: 'vertex.started', digest: exportDigest, name: exportName, time: exportStart });
+    const input = { root: rootRef as ImmutableRef | undefined, config: converted.image };
+    const epoch = epochText === undefined ? undefined : Number(epochText);
+    const outputs = (o.outputs ?? []).map((spec) => parseOutputSpec(spec));
+    let image: ExportedImage | undefined;
+    if (outputs.length > 0) {
+      const done = await exportOutputs(input, outputs, { contentRoot, ...(o.stdout === undefined ? {} : { stdout: o.stdout }) }, { tags: o.tags ?? [], ...(epoch === undefined ? {} : { sourceDateEpoch: epoch }) });
+      exported = done;
+      image = done.image;
+    }
+    if (image === undefined) {
+      // No image output asked for: the image is still made and stored (named by its tags, if any), as `docker build` does.
+      image = await exportImage(input, { contentRoot }, { names: o.tags ?? [], ...(epoch === undefined ? {} : { sourceDateEpoch: epoch }) });
+      const first = exported;
+      const made = image;
+      exported = { release: async () => { await first?.release(); await made.release(); } };
+    }
+    for (const w of image.warnings) emit({ type: 'vertex.warning', digest: exportDigest, message: w, time: Date.now() });
+    for (const name of image.names) emit({ type: 'vertex.log', digest: exportDigest, stream: 'stdout', data: new TextEncoder().encode(`naming to ${name} done\n`), time: Date.now() });
+    emit({ type: 'vertex.log', digest: exportDigest, stream: 'stdout', data: new TextEncoder().encode(`writing image ${image.imageId} done\n`), time: Date.now() });
+    emit({ type: 'vertex.completed', digest: exportDigest, name: exportName, time: Date.now(), durationMs: Date.now() - exportStart });
+
+    const durationMs = Date.now() - started;
+    const steps = solved.stats.executed + solved.stats.cached;
+    return {
+      imageId: image.imageId,
+      digest: image.digest,
+      names: image.names,
+      stats: solved.stats,
+      durationMs,
+      summary: [
+        `built in ${(durationMs / 1000).toFixed(1)}s: ${steps} steps, ${solved.stats.executed} run, ${solved.stats.cached} cached`,
+        `image ${image.imageId}${image.names.length > 0 ? ` as ${image.names.join(', ')}` : ''}`,
+      ],
+    };
+  } catch (error) {
+    throw asBuildError(error);
+  } finally {
+    await rootRef?.release();
+    for (const h of held) await h.release().catch(() => undefined);
+    await exported?.release().catch(() => undefined);
+    contentRoot.close();
+  }
+}
+
+/** A failed step's error as a {@link BuildError}: the step, its locations, its last output lines, and the cause's message. */
+function asBuildError(error: unknown): unknown {
+  if (!(error instanceof SolveError)) return error;
+  const cause = error.cause;
+  const lastLines = isExecError(cause) ? cause.lastLines : new TextDecoder().decode(error.outputTail).split('\n').filter((l) => l !== '').slice(-20);
+  const message = cause instanceof Error ? cause.message : error.message;
+  return new BuildError(message, { name: error.vertexName, digest: error.vertex, locations: error.locations }, lastLines, cause ?? error);
+}
+
+/** The cache manager's records as the solver's CacheStore: cache refs are solver results as they are. */
+function cacheStoreOf(records: ReturnType<typeof openCacheManager>['records']): CacheStore {
+  return {
+    load: (key) => records.load(key),
+    save: (key, results) => records.save(key, results as readonly ImmutableRef[]),
+    lastParts: async (stableId) => (await records.lastParts(stableId)) as KeyParts | undefined,
+    recordParts: (stableId, parts) => records.recordParts(stableId, parts),
+  };
+}
+
+async function readIfExists(file: string): Promise<string | undefined> {
+  try {
+    return await fs.promises.readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}

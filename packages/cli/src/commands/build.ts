@@ -1,0 +1,135 @@
+import type { Command } from 'commander';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CliExit } from '../cli-exit.js';
+import { PlainProgress } from '../build/plain-progress.js';
+import { renderBuildError } from '../build/render-build-error.js';
+
+/** The options commander collects for `kiln build`, named as docker buildx names them. */
+interface BuildFlags {
+  file?: string;
+  tag: string[];
+  buildArg: string[];
+  target?: string;
+  cache: boolean;
+  noCacheFilter: string[];
+  pull?: boolean;
+  progress: string;
+  output: string[];
+  secret: string[];
+  network: string;
+  label: string[];
+  iidfile?: string;
+  platform?: string;
+  jobs?: string;
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+const collectCsv = (value: string, previous: string[]): string[] => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+
+/** `KEY=value` → [KEY, value]; a bare `KEY` takes the value from the environment, as docker does. */
+function keyValue(entry: string, what: string): [string, string] {
+  const eq = entry.indexOf('=');
+  if (eq === 0) throw new Error(`invalid ${what} "${entry}": expected KEY=value`);
+  return eq < 0 ? [entry, process.env[entry] ?? ''] : [entry.slice(0, eq), entry.slice(eq + 1)];
+}
+
+/** `id=x,src=path` / `id=x,env=NAME` / `type=file,…` → a secret source, as buildx parses `--secret`. */
+function parseSecret(spec: string): { id: string; src?: string; env?: string } {
+  const fields = new Map(spec.split(',').map((f) => {
+    const eq = f.indexOf('=');
+    return eq < 0 ? [f, ''] : [f.slice(0, eq).trim().toLowerCase(), f.slice(eq + 1)];
+  }));
+  const id = fields.get('id');
+  const src = fields.get('src') ?? fields.get('source');
+  const env = fields.get('env');
+  if (id === undefined || id === '') throw new Error(`invalid --secret "${spec}": id is required`);
+  if (src === undefined && env === undefined) {
+    // buildx: with neither, the secret comes from an environment variable named like the id.
+    return { id, env: id };
+  }
+  return { id, ...(src === undefined ? {} : { src }), ...(env === undefined ? {} : { env }) };
+}
+
+/** The progress mode `auto` resolves to: tty on a terminal, plain elsewhere. */
+function progressMode(flag: string): 'plain' | 'tty' | 'rawjson' | 'quiet' {
+  if (flag === 'plain' || flag === 'tty' || flag === 'rawjson' || flag === 'quiet') return flag;
+  if (flag !== 'auto') throw new Error(`invalid --progress "${flag}": expected auto, plain, tty, rawjson or quiet`);
+  return process.stderr.isTTY ? 'tty' : 'plain';
+}
+
+async function runBuild(contextArg: string, flags: BuildFlags): Promise<void> {
+  const { build } = await import('@kiln/builder');
+  const mode = progressMode(flags.progress);
+  const contextDir = path.resolve(contextArg);
+  const dockerfile = flags.file === undefined ? path.join(contextDir, 'Dockerfile') : flags.file === '-' ? '-' : path.resolve(flags.file);
+  const dockerfileText = fs.readFileSync(dockerfile === '-' ? 0 : dockerfile, 'utf8');
+  const controller = new AbortController();
+  const onSignal = (): void => controller.abort(new Error('interrupted'));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  const write = (text: string): void => void process.stderr.write(text);
+  const plain = new PlainProgress(write);
+  const run = build({
+    contextDir,
+    dockerfileName: dockerfile === '-' ? 'Dockerfile' : path.relative(process.cwd(), dockerfile) || dockerfile,
+    dockerfileText,
+    tags: flags.tag,
+    buildArgs: new Map(flags.buildArg.map((a) => keyValue(a, '--build-arg'))),
+    labels: new Map(flags.label.map((l) => keyValue(l, '--label'))),
+    ...(flags.target === undefined ? {} : { target: flags.target }),
+    noCache: !flags.cache,
+    noCacheFilter: flags.noCacheFilter,
+    pull: flags.pull === true,
+    outputs: flags.output,
+    secrets: flags.secret.map(parseSecret),
+    network: flags.network,
+    ...(flags.platform === undefined ? {} : { platform: flags.platform }),
+    jobs: flags.jobs === undefined ? Math.max(2, os.availableParallelism()) : Number(flags.jobs),
+    signal: controller.signal,
+  });
+  try {
+    for await (const event of run.events) {
+      if (mode === 'rawjson') write(`${JSON.stringify(event, (k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v instanceof Error ? { message: v.message, code: (v as { code?: unknown }).code } : v))}\n`);
+      else if (mode !== 'quiet') plain.handle(event);
+    }
+    const result = await run.result;
+    if (flags.iidfile !== undefined) fs.writeFileSync(flags.iidfile, result.imageId ?? '');
+    if (mode === 'quiet') process.stdout.write(`${result.imageId ?? ''}\n`);
+    else if (mode !== 'rawjson') {
+      for (const line of result.summary) write(`${line}\n`);
+    }
+  } catch (error) {
+    write(`${renderBuildError(error, { dockerfileText, number: (d) => plain.numberOf(d) })}\n`);
+    throw new CliExit(1);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** Adds `kiln build`, with docker buildx's flags. */
+export function registerBuildCommand(program: Command): void {
+  program
+    .command('build')
+    .description('build an image from a Dockerfile and a context directory')
+    .argument('<context>', 'the build context directory')
+    .option('-f, --file <path>', 'the Dockerfile (default: CONTEXT/Dockerfile; "-" reads standard input)')
+    .option('-t, --tag <name>', 'name the image (repeatable)', collect, [])
+    .option('--build-arg <key=value>', 'set a build-time variable (repeatable)', collect, [])
+    .option('--target <stage>', 'build this stage (default: the last)')
+    .option('--no-cache', 'reuse no cached step')
+    .option('--no-cache-filter <stages>', 'do not reuse cached steps of these stages (repeatable, comma-separated)', collectCsv, [])
+    .option('--pull', 'resolve base images again, even when they are in the store')
+    .option('--progress <mode>', 'auto, plain, tty, rawjson or quiet', 'auto')
+    .option('-o, --output <spec>', 'where the result goes: type=oci|local|tar|docker|image,dest=… (repeatable)', collect, [])
+    .option('--secret <spec>', 'a secret for RUN --mount=type=secret: id=ID,src=FILE or id=ID,env=VAR (repeatable)', collect, [])
+    .option('--network <mode>', 'default network mode of RUN steps: default, none or host', 'default')
+    .option('--label <key=value>', 'add an image label (repeatable)', collect, [])
+    .option('--iidfile <file>', 'write the image id to this file')
+    .option('--platform <platform>', 'the target platform (the host platform only, for now)')
+    .option('--jobs <n>', 'how many steps run at once (default: the number of cores, at least 2)')
+    .action(runBuild);
+}
