@@ -1,6 +1,7 @@
 // The image config as BuildKit writes it: fields, inheritance, the ENTRYPOINT/CMD rule, history lines, created.
 import test from 'ava';
 import { goDuration } from '@kiln/dockerfile-frontend';
+import type { ExecOp, FileOp } from '@kiln/llb';
 import { convert, createdBy, imageConfig } from './convert-support.ts';
 
 test('FROM scratch: WorkingDir /, default PATH, target platform, empty diff_ids, no vertices', async (t) => {
@@ -61,7 +62,7 @@ test('every metadata instruction sets its field and writes BuildKit\'s history l
 
 test('WORKDIR makes its directory with parents, owned by USER, and / makes no layer', async (t) => {
   const r = await convert('FROM busybox\nUSER app\nWORKDIR /srv/x\nWORKDIR /\nWORKDIR rel\n', { buildArgs: new Map([['SOURCE_DATE_EPOCH', '10']]) });
-  const mkdirs = r.definition.vertices.filter((v) => v.vertex.op.type === 'file').map((v) => (v.vertex.op as { actions: { action: unknown }[] }).actions[0]!.action);
+  const mkdirs = r.definition.vertices.filter((v) => v.vertex.op.type === 'file').map((v) => (v.vertex.op as FileOp).actions[0]!.action);
   t.deepEqual(mkdirs, [
     { kind: 'mkdir', path: '/srv/x', mode: 0o755, makeParents: true, owner: { user: { name: 'app' } }, timestamp: 10 },
     { kind: 'mkdir', path: '/rel', mode: 0o755, makeParents: true, owner: { user: { name: 'app' } }, timestamp: 10 },
@@ -106,7 +107,7 @@ test('the base image config is inherited: Env, WorkingDir, User, Labels, ports, 
   const r = await convert('FROM example.com/base:1\nRUN pwd\n', { images: { 'example.com/base:1': base } });
   t.like(r.image.config, { WorkingDir: '/base', User: 'nobody', Labels: { l: '1' }, ExposedPorts: { '22/tcp': {} }, Volumes: { '/v': {} }, StopSignal: 'SIGINT' });
   t.deepEqual(r.image.config!.Env, ['FOO=bar', 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], 'PATH is added when the base has none');
-  const run = r.definition.vertices.find((v) => v.vertex.op.type === 'exec')!.vertex.op as { meta: { cwd: string; user: string; args: string[] } };
+  const run = r.definition.vertices.find((v) => v.vertex.op.type === 'exec')!.vertex.op as ExecOp;
   t.like(run.meta, { cwd: '/base', user: 'nobody', args: ['/bin/bash', '-c', 'pwd'] });
   t.is(r.calls[0], 'example.com/base:1 linux/amd64');
 });
