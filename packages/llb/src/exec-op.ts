@@ -23,6 +23,21 @@ export interface ExecMeta {
   readonly security: ExecSecurity;
   /** Exit codes that count as success; default only 0. */
   readonly validExitCodes?: readonly number[];
+  /**
+   * The predefined proxy build args (`HTTP_PROXY` …) given to the step: added
+   * to its environment when it runs, but kept out of its cache key and the
+   * image history, as BuildKit does.
+   */
+  readonly proxyEnv?: ProxyEnv;
+}
+
+/** Proxy settings of an exec, from the predefined proxy build args. */
+export interface ProxyEnv {
+  readonly httpProxy?: string;
+  readonly httpsProxy?: string;
+  readonly ftpProxy?: string;
+  readonly noProxy?: string;
+  readonly allProxy?: string;
 }
 
 /**

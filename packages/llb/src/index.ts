@@ -9,7 +9,7 @@
  */
 export type { SourceOp } from './source-op.js';
 export { SourceAttr } from './source-op.js';
-export type { ExecOp, ExecMeta, ExecMount, ExecNetwork, ExecSecurity, CacheSharing, SecretEnv } from './exec-op.js';
+export type { ExecOp, ExecMeta, ExecMount, ProxyEnv, ExecNetwork, ExecSecurity, CacheSharing, SecretEnv } from './exec-op.js';
 export type { FileOp, FileAction, FileCopy, FileMkdir, FileMkfile, FileRm, FileSymlink, FileOwner, FileOwnerId, MergeOp } from './file-op.js';
 export type { Op, Vertex, VertexInput, VertexMetadata, SourceLocation, DefinitionVertex, Definition } from './vertex.js';
 export { digestVertex, digestOf } from './digest-vertex.js';
