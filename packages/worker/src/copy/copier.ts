@@ -25,6 +25,8 @@ export interface CopierOptions {
   readonly signal?: AbortSignal | undefined;
 }
 
+const smallFile = 1 << 20;
+
 interface Entry {
   readonly src: string;
   readonly target: string;
@@ -46,6 +48,7 @@ interface Entry {
 export class Copier {
   readonly #options: CopierOptions;
   readonly #inodes = new Map<string, string>();
+  #visited = 0;
 
   constructor(options: CopierOptions) {
     this.#options = options;
@@ -97,17 +100,19 @@ export class Copier {
     if (e.stat.isDirectory()) {
       const created = await this.#makeDir(e);
       await this.#copyChildren(e, rel, filter);
-      if (created || (overwriteTargetMetadata && filter?.include === undefined)) await this.#copyInfo(e);
+      if (created || (overwriteTargetMetadata && filter?.include === undefined)) this.#copyInfo(e);
       return;
     }
     await this.#writeNonDir(e);
-    await this.#copyInfo(e);
+    this.#copyInfo(e);
   }
 
   async #copyChildren(dir: Entry, rel: string, filter: WalkFilter<Entry> | undefined): Promise<void> {
     const names = fs.readdirSync(dir.src).sort(compareGo);
     for (const name of names) {
       this.#options.signal?.throwIfAborted();
+      // Let logs and progress of other steps through on big trees.
+      if (++this.#visited % 256 === 0) await new Promise((resolve) => setImmediate(resolve));
       const child: Entry = { src: path.join(dir.src, name), target: path.join(dir.target, name), stat: fs.lstatSync(path.join(dir.src, name)) };
       const childRel = rel === '' ? name : `${rel}/${name}`;
       if (filter === undefined) {
@@ -136,7 +141,7 @@ export class Copier {
       if (self) {
         await this.#removeTargetIfNeeded(e);
         await this.#writeNonDir(e);
-        await this.#copyInfo(e);
+        this.#copyInfo(e);
       }
       return;
     }
@@ -148,7 +153,7 @@ export class Copier {
     }
     await this.#copyChildren(e, rel, filter);
     const emittedLate = this.#heldCreated.delete(e.target);
-    if (created || emittedLate || (self && filter.include === undefined)) await this.#copyInfo(e);
+    if (created || emittedLate || (self && filter.include === undefined)) this.#copyInfo(e);
   }
 
   readonly #heldCreated = new Set<string>();
@@ -175,20 +180,22 @@ export class Copier {
     const st = lstatOrUndefined(e.target);
     if (st !== undefined) {
       if (st.isDirectory()) throw new FailedPreconditionError(`cannot replace directory ${displayPath(this.#options.destRoot, e.target)} with a file`);
-      await fsp.unlink(e.target);
+      fs.unlinkSync(e.target);
     }
     const s = e.stat;
     if (s.isFile()) {
       const key = `${s.dev}:${s.ino}`;
       const first = s.nlink > 1 ? this.#inodes.get(key) : undefined;
       if (first !== undefined) {
-        await fsp.link(first, e.target);
+        fs.linkSync(first, e.target);
         return;
       }
-      await fsp.copyFile(e.src, e.target, fs.constants.COPYFILE_FICLONE);
+      // Small files synchronously (the common case in contexts), big ones off the event loop.
+      if (s.size < smallFile) fs.copyFileSync(e.src, e.target, fs.constants.COPYFILE_FICLONE);
+      else await fsp.copyFile(e.src, e.target, fs.constants.COPYFILE_FICLONE);
       if (s.nlink > 1) this.#inodes.set(key, e.target);
     } else if (s.isSymbolicLink()) {
-      await fsp.symlink(await fsp.readlink(e.src), e.target);
+      fs.symlinkSync(fs.readlinkSync(e.src), e.target);
     } else if (s.isSocket()) {
       // A socket cannot carry data into an image: BuildKit's context sync also turns it into an empty file.
       await fsp.writeFile(e.target, '');
@@ -201,18 +208,22 @@ export class Copier {
     }
   }
 
-  /** Owner, mode, xattrs, then times (last, since the others would change ctime only, but writes below a dir change its mtime). */
-  async #copyInfo(e: Entry): Promise<void> {
+  /**
+   * Owner, mode, xattrs, then times. Synchronous on purpose: these are single
+   * cheap syscalls, and the promise round trip per call costs more than the
+   * call itself on trees of many small files (see deps.md's tar numbers).
+   */
+  #copyInfo(e: Entry): void {
     const s = e.stat;
     const owner = this.#options.owner ?? { uid: s.uid, gid: s.gid };
-    await fsp.lchown(e.target, owner.uid, owner.gid);
+    fs.lchownSync(e.target, owner.uid, owner.gid);
     if (!s.isSymbolicLink()) {
       const mode = this.#options.mode === undefined ? s.mode & 0o7777 : this.#options.mode(s.mode & 0o7777, s.isDirectory());
-      await fsp.chmod(e.target, mode);
+      fs.chmodSync(e.target, mode);
     }
     copyXattrs(e.src, e.target);
-    if (this.#options.timestamp !== undefined) await fsp.lutimes(e.target, this.#options.timestamp, this.#options.timestamp);
-    else await fsp.lutimes(e.target, s.atime, s.mtime);
+    if (this.#options.timestamp !== undefined) fs.lutimesSync(e.target, this.#options.timestamp, this.#options.timestamp);
+    else fs.lutimesSync(e.target, s.atime, s.mtime);
   }
 }
 
