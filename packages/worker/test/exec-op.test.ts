@@ -8,7 +8,7 @@ import { ErrorCode, isKilnError } from '@kiln/errors';
 import type { ExecMount } from '@kiln/llb';
 import type { Result } from '@kiln/solver';
 import { isExecError } from '@kiln/worker';
-import { activeSnapshots, opContext, openWorkerRoot, readRef, shOp, strayMounts, vertexOf, type WorkerRoot } from './support/worker-root.ts';
+import { activeSnapshots, opContext, openWorkerRoot, readRef, shOp, strayMounts, strayTempDirs, vertexOf, type WorkerRoot } from './support/worker-root.ts';
 
 let root: WorkerRoot;
 test.before(async () => {
@@ -20,6 +20,7 @@ test.after.always(async () => {
 test.afterEach.always(async (t) => {
   t.deepEqual(await activeSnapshots(root), [], 'no active snapshots remain');
   t.deepEqual(strayMounts(root), [], 'no mounts remain');
+  t.deepEqual(strayTempDirs(root), [], 'no temporary directories remain');
 });
 
 async function run(op: ReturnType<typeof shOp>, inputs: Result[] = [root.busybox], overrides = {}, signal?: AbortSignal) {

@@ -9,7 +9,7 @@ import type { FileAction, FileOp, SourceOp } from '@kiln/llb';
 import type { Result } from '@kiln/solver';
 import type { SourceResolver } from '@kiln/worker';
 import { copyOf } from './support/tree.ts';
-import { activeSnapshots, opContext, openWorkerRoot, readRef, strayMounts, vertexOf, withTree, type WorkerRoot } from './support/worker-root.ts';
+import { activeSnapshots, opContext, openWorkerRoot, readRef, strayMounts, strayTempDirs, vertexOf, withTree, type WorkerRoot } from './support/worker-root.ts';
 
 let root: WorkerRoot;
 let context: ImmutableRef;
@@ -31,6 +31,7 @@ test.after.always(async () => {
 test.afterEach.always(async (t) => {
   t.deepEqual(await activeSnapshots(root), [], 'no active snapshots remain');
   t.deepEqual(strayMounts(root), [], 'no mounts remain');
+  t.deepEqual(strayTempDirs(root), [], 'no temporary directories remain');
 });
 
 async function runFile(actions: FileAction[], inputs: Result[]) {

@@ -27,6 +27,11 @@ export interface WorkerRoot {
 /** Opens the root and loads the busybox fixture's layer into a base ref. */
 export async function openWorkerRoot(): Promise<WorkerRoot> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kiln-worker-test-'));
+  // The worker's own temporary directories (mount points, secret tmpfs, archive scratch) land here,
+  // so a test sees only its own leftovers (ava runs files in parallel, sharing one mount table).
+  const scratch = path.join(tmp, 'tmp');
+  fs.mkdirSync(scratch);
+  process.env.TMPDIR = scratch;
   const root = path.join(tmp, 'root');
   fs.mkdirSync(root);
   const contentRoot = await openContentRoot(root);
@@ -124,7 +129,12 @@ export async function activeSnapshots(root: WorkerRoot): Promise<string[]> {
   return out;
 }
 
-/** Mounts of this test's temporary directories, or of secret/mount dirs of the worker, still present. */
+/** Mounts below this root's temporary directory still present. */
 export function strayMounts(root: WorkerRoot): string[] {
-  return fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes(root.tmp) || l.includes('kiln-secrets-') || l.includes('kiln-mnt-'));
+  return fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes(root.tmp));
+}
+
+/** The worker's temporary directories left behind (mount points, secret dirs, archive scratch). */
+export function strayTempDirs(root: WorkerRoot): string[] {
+  return fs.readdirSync(path.join(root.tmp, 'tmp')).filter((n) => n.startsWith('kiln-'));
 }
