@@ -10,5 +10,5 @@ import { JsonArrayParser } from './json-array.js';
  * grammar is ambiguous or malformed. Costs tens of milliseconds.
  */
 export function serializedGrammars(): { instruction: ISerializedGast[]; jsonArray: ISerializedGast[] } {
-  return { instruction: new InstructionParser(true).getSerializedGastProductions(), jsonArray: new JsonArrayParser(true).getSerializedGastProductions() };
+  return { instruction: new InstructionParser(true, true).getSerializedGastProductions(), jsonArray: new JsonArrayParser(true).getSerializedGastProductions() };
 }

@@ -2,7 +2,8 @@
  * Heredoc markers (`<<EOF`, `<<-EOF`, `3<<'EOF'`, `<< "E O F"`) in a RUN, COPY
  * or ADD line: BuildKit's `heredocsFromLine` and `ParseHeredoc`. The line is
  * split into raw shell words (quotes and escapes kept) by the chevrotain lexer
- * in its `quoted` mode with `\` as escape character, as BuildKit always uses `\` here.
+ * in its `wordsOfText` mode (the `quoted` words) with `\` as escape
+ * character, as BuildKit always uses `\` here.
  */
 import { isUnicodeSpace } from './line-scanner.js';
 import { instructionLexer, Mode } from './tokens.js';
@@ -88,7 +89,7 @@ export function parseHeredocWord(src: string): HeredocWordResult {
  * A bare `<<` or `<<-` word is joined with the word after it, so `<< EOF` names `EOF`.
  */
 export function heredocMarkers(line: string): { markers: HeredocMarker[] } | { error: string; start: number; end: number } {
-  const tokens = instructionLexer('\\').tokenize(line, Mode.quoted).tokens;
+  const tokens = instructionLexer('\\').tokenize(line, Mode.wordsOfText).tokens;
   const markers: HeredocMarker[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const tok = tokens[i]!;

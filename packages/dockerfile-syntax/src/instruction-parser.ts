@@ -1,8 +1,11 @@
 /**
- * The grammar of one instruction line (continuations already joined), as a
+ * The grammar of instruction lines (continuations already joined), as a
  * chevrotain CstParser. The keyword token decides the family (its lexer mode
  * chose the argument tokens), ONBUILD prefixes nest another instruction.
- * One parser instance is built on first use and reused for every line.
+ * `instructions` reads many lines at once, each ended by a `LineEnd`: lexing
+ * and parsing cost mostly per call, not per token, so a file's lines go in one
+ * call; `instruction` reads one line, which reports its errors on its own.
+ * One parser instance is built on first use and reused.
  */
 import type { CstNode, ILexingError, IRecognitionException } from 'chevrotain';
 import type { EscapeChar } from './ast.js';
@@ -11,6 +14,7 @@ import {
   Flag,
   HealthType,
   Healthcheck,
+  LineEnd,
   Onbuild,
   QuotedKeyword,
   QuotedWord,
@@ -23,30 +27,82 @@ import {
   instructionLexer,
 } from './tokens.js';
 
-const { CstParser } = chevrotain;
+const { CstParser, tokenMatcher } = chevrotain;
 
-/** The instruction-line grammar. Rules are class properties, as chevrotain's examples write them. */
+/**
+ * The instruction-line grammar. Rules are class properties, as chevrotain's examples write them.
+ * The families are alternatives inside `instruction` rather than rules of their own: a rule
+ * invocation (and its CST node) per line costs more than all of a short line's tokens.
+ * The numbers on `CONSUME2`, `MANY3`, ... tell chevrotain's repeated occurrences apart.
+ */
 export class InstructionParser extends CstParser {
   /**
+   * @param recovery - chevrotain's error recovery, for a line parsed alone (whose errors are
+   * reported); a batch of lines is parsed without it and redone line by line on any error.
    * @param validate - run chevrotain's grammar validations; they cost start-up time, so the shared
-   * instance skips them and a test builds one with them on.
+   * instances skip them and a test builds one with them on.
    */
-  constructor(validate = false) {
-    super([...allTokens], { recoveryEnabled: true, maxLookahead: 1, skipValidations: !validate });
+  constructor(recovery: boolean, validate = false) {
+    super([...allTokens], { recoveryEnabled: recovery, maxLookahead: 1, skipValidations: !validate });
     this.performSelfAnalysis();
   }
 
-  /** `ONBUILD [flags]` prefixes, then the instruction they wrap. */
+  /** Lines of a batch, each ended by a `LineEnd`. */
+  instructions = this.RULE('instructions', () => {
+    this.MANY(() => {
+      this.SUBRULE(this.instruction);
+      this.CONSUME(LineEnd);
+    });
+  });
+
+  /** `ONBUILD [flags]` prefixes, then the instruction they wrap: a keyword, its flags, its arguments. */
   instruction = this.RULE('instruction', () => {
     this.MANY(() => this.SUBRULE(this.onbuildPrefix));
-    // The families are alternatives right here (no intermediate rule): one CST node less per line.
     this.OPTION(() =>
       this.OR([
-        { ALT: () => this.SUBRULE(this.restInstruction) },
-        { ALT: () => this.SUBRULE(this.wordsInstruction) },
-        { ALT: () => this.SUBRULE(this.quotedInstruction) },
-        { ALT: () => this.SUBRULE(this.healthcheckInstruction) },
-        { ALT: () => this.SUBRULE(this.unknownInstruction) },
+        {
+          // RUN, CMD, ENTRYPOINT, SHELL (maybe JSON) and MAINTAINER, USER, WORKDIR, STOPSIGNAL (one string).
+          ALT: () => {
+            this.CONSUME(RestKeyword);
+            this.MANY2(() => this.CONSUME(Flag));
+            this.OPTION2(() => this.CONSUME(RawText));
+          },
+        },
+        {
+          // FROM, EXPOSE (words) and ADD, COPY, VOLUME (maybe JSON, else words).
+          ALT: () => {
+            this.CONSUME(WordsKeyword);
+            this.MANY3(() => this.CONSUME2(Flag));
+            this.MANY4(() => this.CONSUME(Word));
+          },
+        },
+        {
+          // ARG (words), ENV and LABEL (key/value pairs).
+          ALT: () => {
+            this.CONSUME(QuotedKeyword);
+            this.MANY5(() => this.CONSUME3(Flag));
+            this.MANY6(() => this.CONSUME(QuotedWord));
+          },
+        },
+        {
+          // HEALTHCHECK: a type word (CMD, NONE, anything), then maybe-JSON text.
+          ALT: () => {
+            this.CONSUME(Healthcheck);
+            this.MANY7(() => this.CONSUME4(Flag));
+            this.OPTION3(() => {
+              this.CONSUME(HealthType);
+              this.OPTION4(() => this.CONSUME2(RawText));
+            });
+          },
+        },
+        {
+          // An unknown keyword: accepted here, rejected by the instruction layer.
+          ALT: () => {
+            this.CONSUME(UnknownKeyword);
+            this.MANY8(() => this.CONSUME5(Flag));
+            this.OPTION5(() => this.CONSUME3(RawText));
+          },
+        },
       ]),
     );
   });
@@ -55,51 +111,24 @@ export class InstructionParser extends CstParser {
     this.CONSUME(Onbuild);
     this.MANY(() => this.CONSUME(Flag));
   });
-
-  /** RUN, CMD, ENTRYPOINT, SHELL (maybe JSON) and MAINTAINER, USER, WORKDIR, STOPSIGNAL (one string). */
-  restInstruction = this.RULE('restInstruction', () => {
-    this.CONSUME(RestKeyword);
-    this.MANY(() => this.CONSUME(Flag));
-    this.OPTION(() => this.CONSUME(RawText));
-  });
-
-  /** FROM, EXPOSE (words) and ADD, COPY, VOLUME (maybe JSON, else words). */
-  wordsInstruction = this.RULE('wordsInstruction', () => {
-    this.CONSUME(WordsKeyword);
-    this.MANY(() => this.CONSUME(Flag));
-    this.MANY2(() => this.CONSUME(Word));
-  });
-
-  /** ARG (words), ENV and LABEL (key/value pairs). */
-  quotedInstruction = this.RULE('quotedInstruction', () => {
-    this.CONSUME(QuotedKeyword);
-    this.MANY(() => this.CONSUME(Flag));
-    this.MANY2(() => this.CONSUME(QuotedWord));
-  });
-
-  healthcheckInstruction = this.RULE('healthcheckInstruction', () => {
-    this.CONSUME(Healthcheck);
-    this.MANY(() => this.CONSUME(Flag));
-    this.OPTION(() => {
-      this.CONSUME(HealthType);
-      this.OPTION2(() => this.CONSUME(RawText));
-    });
-  });
-
-  /** An unknown keyword: accepted here, rejected by the instruction layer. */
-  unknownInstruction = this.RULE('unknownInstruction', () => {
-    this.CONSUME(UnknownKeyword);
-    this.MANY(() => this.CONSUME(Flag));
-    this.OPTION(() => this.CONSUME(RawText));
-  });
 }
 
-let parser: InstructionParser | undefined;
+let batchParser: InstructionParser | undefined;
+let lineParser: InstructionParser | undefined;
 
-/** The shared parser, built on first use (self-analysis costs a few milliseconds once). */
+/**
+ * The shared parser for batches of lines (no error recovery), built on first
+ * use: self-analysis costs a few milliseconds once.
+ */
 export function instructionParser(): InstructionParser {
-  parser ??= new InstructionParser();
-  return parser;
+  batchParser ??= new InstructionParser(false);
+  return batchParser;
+}
+
+/** The shared parser for a line alone, with error recovery; built only when a batch failed. */
+function recoveringParser(): InstructionParser {
+  lineParser ??= new InstructionParser(true);
+  return lineParser;
 }
 
 /** The concrete syntax tree of one line, with what went wrong on the way. */
@@ -112,8 +141,38 @@ export interface InstructionCst {
 /** Lexes and parses one joined instruction line. */
 export function parseInstructionLine(text: string, escapeChar: EscapeChar): InstructionCst {
   const lexed = instructionLexer(escapeChar).tokenize(text);
-  const p = instructionParser();
+  const p = recoveringParser();
   p.input = lexed.tokens;
   const cst = p.instruction();
   return { cst, lexErrors: lexed.errors, parseErrors: p.errors };
+}
+
+/**
+ * Lexes and parses joined instruction lines in one call. `lines` is their
+ * texts, each followed by `\n` (which no joined line contains); `starts[i]`
+ * is the offset of line `i` in it. Returns the `instructions` CST, with one
+ * `instruction` child per line whose tokens' `startOffset` are made relative
+ * to their own line (as {@link parseInstructionLine} gives them), or undefined
+ * when anything in the batch fails to lex or parse: the caller then parses the
+ * lines one by one, so every error is reported exactly as for a line alone.
+ */
+export function parseInstructionLines(lines: string, starts: readonly number[], escapeChar: EscapeChar): CstNode | undefined {
+  const lexed = instructionLexer(escapeChar).tokenize(lines);
+  if (lexed.errors.length > 0) return undefined;
+  const p = instructionParser();
+  p.input = lexed.tokens;
+  const cst = p.instructions();
+  if (p.errors.length > 0) return undefined;
+  if ((cst.children['instruction']?.length ?? 0) !== starts.length) return undefined;
+  // The CST holds these same token objects: rebasing them here rebases the tree.
+  let line = 0;
+  let base = starts[0] ?? 0;
+  for (const t of lexed.tokens) {
+    if (tokenMatcher(t, LineEnd)) {
+      base = starts[++line] ?? 0;
+    } else {
+      t.startOffset -= base;
+    }
+  }
+  return cst;
 }

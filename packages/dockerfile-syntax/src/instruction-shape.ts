@@ -33,6 +33,7 @@ export interface LineShape {
 type Children = Record<string, CstElement[] | undefined>;
 
 const NO_TOKENS: IToken[] = [];
+const NO_PREFIXES: PrefixShape[] = [];
 
 function tokensOf(ctx: Children, name: string): IToken[] {
   const list = ctx[name] as IToken[] | undefined;
@@ -42,25 +43,33 @@ function tokensOf(ctx: Children, name: string): IToken[] {
   return list;
 }
 
-function nodeOf(ctx: Children, name: string): CstNode | undefined {
-  return (ctx[name] as CstNode[] | undefined)?.[0];
-}
-
 interface ShapeVisitor {
   visit(node: CstNode): unknown;
 }
 
 let visitor: ShapeVisitor | undefined;
 
-const FAMILY_RULES = ['restInstruction', 'wordsInstruction', 'quotedInstruction', 'healthcheckInstruction', 'unknownInstruction'] as const;
-
-function core(family: ArgumentFamily, keywordName: string, argName: string, ctx: Children, extraArgName?: string): CoreShape | undefined {
-  const keyword = tokensOf(ctx, keywordName)[0];
-  if (keyword === undefined) return undefined;
-  let args = tokensOf(ctx, argName);
+/** Which family each keyword token starts, and the token names of its arguments. */
+const FAMILIES = [
+  { keyword: 'RestKeyword', family: 'rest', args: 'RawText', extraArgs: undefined },
+  { keyword: 'WordsKeyword', family: 'words', args: 'Word', extraArgs: undefined },
+  { keyword: 'QuotedKeyword', family: 'quoted', args: 'QuotedWord', extraArgs: undefined },
   // HEALTHCHECK: the type word comes before the raw text.
-  if (extraArgName !== undefined) args = [...args, ...tokensOf(ctx, extraArgName)];
-  return { family, keyword, flags: tokensOf(ctx, 'Flag'), args };
+  { keyword: 'Healthcheck', family: 'healthcheck', args: 'HealthType', extraArgs: 'RawText' },
+  { keyword: 'UnknownKeyword', family: 'unknown', args: 'RawText', extraArgs: undefined },
+] as const;
+
+function core(ctx: Children): CoreShape | undefined {
+  for (const f of FAMILIES) {
+    const keywords = ctx[f.keyword];
+    if (keywords === undefined) continue;
+    const keyword = tokensOf(ctx, f.keyword)[0];
+    if (keyword === undefined) return undefined;
+    let args = tokensOf(ctx, f.args);
+    if (f.extraArgs !== undefined) args = [...args, ...tokensOf(ctx, f.extraArgs)];
+    return { family: f.family, keyword, flags: tokensOf(ctx, 'Flag'), args };
+  }
+  return undefined;
 }
 
 function makeVisitor(): ShapeVisitor {
@@ -71,42 +80,19 @@ function makeVisitor(): ShapeVisitor {
       this.validateVisitor();
     }
 
+    instructions(ctx: Children): LineShape[] {
+      return ((ctx['instruction'] ?? []) as CstNode[]).map((n) => this.visit(n) as LineShape);
+    }
+
     instruction(ctx: Children): LineShape {
-      const prefixes = ((ctx['onbuildPrefix'] ?? []) as CstNode[]).map((n) => this.visit(n) as PrefixShape | undefined).filter((p) => p !== undefined);
-      let core: CoreShape | undefined;
-      for (const name of FAMILY_RULES) {
-        const node = nodeOf(ctx, name);
-        if (node !== undefined) {
-          core = this.visit(node) as CoreShape | undefined;
-          break;
-        }
-      }
-      return { prefixes, core };
+      const nodes = ctx['onbuildPrefix'] as CstNode[] | undefined;
+      const prefixes = nodes === undefined ? NO_PREFIXES : nodes.map((n) => this.visit(n) as PrefixShape | undefined).filter((p) => p !== undefined);
+      return { prefixes, core: core(ctx) };
     }
 
     onbuildPrefix(ctx: Children): PrefixShape | undefined {
       const keyword = tokensOf(ctx, 'Onbuild')[0];
       return keyword === undefined ? undefined : { keyword, flags: tokensOf(ctx, 'Flag') };
-    }
-
-    restInstruction(ctx: Children): CoreShape | undefined {
-      return core('rest', 'RestKeyword', 'RawText', ctx);
-    }
-
-    wordsInstruction(ctx: Children): CoreShape | undefined {
-      return core('words', 'WordsKeyword', 'Word', ctx);
-    }
-
-    quotedInstruction(ctx: Children): CoreShape | undefined {
-      return core('quoted', 'QuotedKeyword', 'QuotedWord', ctx);
-    }
-
-    healthcheckInstruction(ctx: Children): CoreShape | undefined {
-      return core('healthcheck', 'Healthcheck', 'HealthType', ctx, 'RawText');
-    }
-
-    unknownInstruction(ctx: Children): CoreShape | undefined {
-      return core('unknown', 'UnknownKeyword', 'RawText', ctx);
     }
   }
   return new InstructionShapeVisitor();
@@ -116,4 +102,10 @@ function makeVisitor(): ShapeVisitor {
 export function lineShape(cst: CstNode): LineShape {
   visitor ??= makeVisitor();
   return visitor.visit(cst) as LineShape;
+}
+
+/** The shapes of the lines of an `instructions` CST, in order. */
+export function lineShapes(cst: CstNode): LineShape[] {
+  visitor ??= makeVisitor();
+  return visitor.visit(cst) as LineShape[];
 }

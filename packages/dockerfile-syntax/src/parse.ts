@@ -1,14 +1,14 @@
 /**
  * The facade: text in, AST and diagnostics out. The line scanner joins
  * continuations and reads directives and heredoc bodies; chevrotain lexes and
- * parses each joined line; the builder makes the typed AST.
+ * parses the joined lines, many per call; the builder makes the typed AST.
  */
 import { DockerfileSyntaxError, type SourceRange } from '@kiln/errors';
 import type { Comment, Diagnostic, Directive, Dockerfile, Heredoc, Instruction, ParseWarning } from './ast.js';
 import { buildInstruction, withHeredocs } from './ast-builder.js';
 import { heredocMarkers } from './heredoc.js';
-import { parseInstructionLine } from './instruction-parser.js';
-import { lineShape } from './instruction-shape.js';
+import { parseInstructionLine, parseInstructionLines } from './instruction-parser.js';
+import { lineShape, lineShapes, type LineShape } from './instruction-shape.js';
 import { LineScanner, type ScannedLine } from './line-scanner.js';
 import { splitSourceLines } from './source-lines.js';
 
@@ -54,30 +54,62 @@ export function parse(text: string, options: ParseOptions = {}): ParseResult {
   const error = (message: string, range: SourceRange): void => {
     diagnostics.push({ severity: 'error', message, range });
   };
+  // The scanner reads a batch of lines ahead of the parser; its errors are held
+  // back meanwhile and replayed before the line they came with, so diagnostics
+  // stay in the order of a line-by-line reading.
+  const held: Diagnostic[] = [];
+  let holding = false;
+  const scannerError = (message: string, range: SourceRange): void => {
+    (holding ? held : diagnostics).push({ severity: 'error', message, range });
+  };
   const lines = splitSourceLines(text);
-  const scanner = new LineScanner(lines, { directive: (d) => directives.push(d), comment: (c) => comments.push(c), error });
+  const scanner = new LineScanner(lines, { directive: (d) => directives.push(d), comment: (c) => comments.push(c), error: scannerError });
 
-  for (let scanned = scanner.next(); scanned !== undefined; scanned = scanner.next()) {
-    const instruction = parseScannedLine(scanned, error);
-    if (scanned.emptyContinuation) {
-      const last = lines[scanned.endLine - 1];
-      const range: SourceRange = { start: { line: scanned.endLine, column: 1 }, end: { line: scanned.endLine, column: last === undefined ? 0 : last.column + last.text.length - 1 } };
-      const warning: ParseWarning = {
-        code: 'NoEmptyContinuation',
-        message: `Empty continuation line found in: ${scanned.line.text}`,
-        detail: EMPTY_CONTINUATION_DETAIL,
-        url: EMPTY_CONTINUATION_URL,
-        range,
-      };
-      warnings.push(warning);
-      diagnostics.push({ severity: 'warning', message: warning.message, range, code: warning.code });
+  const batch: ScannedLine[] = [];
+  const heldBefore: number[] = [];
+  for (let more = true; more; ) {
+    batch.length = 0;
+    heldBefore.length = 0;
+    held.length = 0;
+    holding = true;
+    more = false;
+    for (let scanned = scanner.next(); scanned !== undefined; scanned = scanner.next()) {
+      batch.push(scanned);
+      heldBefore.push(held.length);
+      // Whether a line with `<<` has heredoc bodies depends on its parse, and they come next in the file.
+      if (scanned.line.text.includes('<<')) {
+        more = true;
+        break;
+      }
     }
-    if (instruction === undefined) continue;
-    if (canContainHeredoc(instruction) && scanned.line.text.includes('<<')) {
-      instructions.push(readHeredocs(scanner, scanned, instruction, error));
-    } else {
-      instructions.push(instruction);
+    holding = false;
+    const shapes = batchShapes(batch);
+    let replayed = 0;
+    for (let i = 0; i < batch.length; i++) {
+      const scanned = batch[i]!;
+      for (const until = heldBefore[i]!; replayed < until; replayed++) diagnostics.push(held[replayed]!);
+      const instruction = shapes === undefined ? parseScannedLine(scanned, error) : buildScannedLine(scanned, shapes[i], error);
+      if (scanned.emptyContinuation) {
+        const last = lines[scanned.endLine - 1];
+        const range: SourceRange = { start: { line: scanned.endLine, column: 1 }, end: { line: scanned.endLine, column: last === undefined ? 0 : last.column + last.text.length - 1 } };
+        const warning: ParseWarning = {
+          code: 'NoEmptyContinuation',
+          message: `Empty continuation line found in: ${scanned.line.text}`,
+          detail: EMPTY_CONTINUATION_DETAIL,
+          url: EMPTY_CONTINUATION_URL,
+          range,
+        };
+        warnings.push(warning);
+        diagnostics.push({ severity: 'warning', message: warning.message, range, code: warning.code });
+      }
+      if (instruction === undefined) continue;
+      if (canContainHeredoc(instruction) && scanned.line.text.includes('<<')) {
+        instructions.push(readHeredocs(scanner, scanned, instruction, error));
+      } else {
+        instructions.push(instruction);
+      }
     }
+    for (; replayed < held.length; replayed++) diagnostics.push(held[replayed]!);
   }
 
   if (instructions.length === 0 && !diagnostics.some((d) => d.severity === 'error')) {
@@ -86,6 +118,33 @@ export function parse(text: string, options: ParseOptions = {}): ParseResult {
   }
   const dockerfile: Dockerfile = { escapeChar: scanner.escapeChar, directives, instructions, comments, warnings };
   return { dockerfile, diagnostics };
+}
+
+/**
+ * The shapes of a batch's lines from one chevrotain call (undefined for a
+ * blank line), or undefined when the batch must be parsed line by line: it
+ * failed to lex or parse somewhere, or mixes escape characters.
+ */
+function batchShapes(batch: readonly ScannedLine[]): (LineShape | undefined)[] | undefined {
+  const first = batch[0];
+  if (first === undefined) return undefined;
+  let joined = '';
+  const starts: number[] = [];
+  for (const scanned of batch) {
+    if (scanned.escapeChar !== first.escapeChar) return undefined;
+    if (isBlankText(scanned.line.text)) continue;
+    starts.push(joined.length);
+    joined += scanned.line.text + '\n';
+  }
+  const shapes: (LineShape | undefined)[] = [];
+  if (starts.length > 0) {
+    const cst = parseInstructionLines(joined, starts, first.escapeChar);
+    if (cst === undefined) return undefined;
+    const parsed = lineShapes(cst);
+    let next = 0;
+    for (const scanned of batch) shapes.push(isBlankText(scanned.line.text) ? undefined : parsed[next++]);
+  }
+  return shapes;
 }
 
 /** A joined line can be blank when it was only an escape character and comments; BuildKit would make a nameless node of it. */
@@ -97,6 +156,7 @@ function isBlankText(text: string): boolean {
   return true;
 }
 
+/** Parses one line on its own, reporting its lex and parse errors. */
 function parseScannedLine(scanned: ScannedLine, error: (message: string, range: SourceRange) => void): Instruction | undefined {
   const { line } = scanned;
   if (isBlankText(line.text)) return undefined;
@@ -106,7 +166,13 @@ function parseScannedLine(scanned: ScannedLine, error: (message: string, range: 
     const t = e.token;
     error(e.message, Number.isNaN(t.startOffset) ? line.range(0, line.text.length) : line.range(t.startOffset, t.startOffset + Math.max(t.image.length, 1)));
   }
-  const built = buildInstruction(line, lineShape(parsed.cst), scanned.escapeChar, scanned.comments);
+  return buildScannedLine(scanned, lineShape(parsed.cst), error);
+}
+
+/** Builds the instruction of a line whose shape is known (undefined for a blank line). */
+function buildScannedLine(scanned: ScannedLine, shape: LineShape | undefined, error: (message: string, range: SourceRange) => void): Instruction | undefined {
+  if (shape === undefined) return undefined;
+  const built = buildInstruction(scanned.line, shape, scanned.escapeChar, scanned.comments);
   if (built === undefined) return undefined;
   if ('problem' in built) {
     error(built.problem.message, built.problem.range);

@@ -14,6 +14,11 @@
  * argument came before them (a custom pattern looks at the previous token).
  * The JSON exec form is a second grammar (see `json-array.ts`) applied to the
  * raw text, because BuildKit decides "JSON or not" by trying.
+ *
+ * Several lines can be lexed in one call, each ended by `\n` (which a joined
+ * line never contains): the `LineEnd` tokens return to the start mode, and no
+ * other token crosses a `\n`, so every line lexes as it would alone. The
+ * `wordsOfText` mode splits arbitrary text, where `\n` is an ordinary character.
  */
 import type { IToken, TokenType } from 'chevrotain';
 import type { EscapeChar } from './ast.js';
@@ -29,6 +34,7 @@ export const Mode = {
   quoted: 'quoted',
   healthcheck: 'healthcheck',
   ignore: 'ignore',
+  wordsOfText: 'wordsOfText',
 } as const;
 
 /** BuildKit's `reWhitespace` (`[\t\v\f\r ]+`), the separator of instruction words. */
@@ -55,7 +61,7 @@ let memoFamily: string | undefined;
 function classifyWord(text: string, offset: number): string | undefined {
   if (offset !== memoOffset || text !== memoText) {
     let end = offset;
-    while (end < text.length && !isBlank(text.charCodeAt(end))) end++;
+    while (end < text.length && !isWordEnd(text.charCodeAt(end))) end++;
     memoText = text;
     memoOffset = offset;
     memoEnd = end;
@@ -95,12 +101,13 @@ export const Onbuild = keywordToken('Onbuild', 'onbuild', [Keyword], undefined);
 /** The first word of a line when it is not a known keyword (BuildKit accepts it; the instruction layer rejects it). */
 export const UnknownKeyword = keywordToken('UnknownKeyword', undefined, [], Mode.ignore);
 
-/** The rest of the line, trailing blanks excluded (the line has no newline). */
+/** The rest of the line (up to the `\n` that ends it in a batch), trailing blanks excluded. */
 export const RawText = createToken({
   name: 'RawText',
   pattern: {
     exec(text: string, offset: number): [string] | null {
-      let end = text.length;
+      let end = text.indexOf('\n', offset);
+      if (end === -1) end = text.length;
       while (end > offset && isBlank(text.charCodeAt(end - 1))) end--;
       return end > offset ? [text.slice(offset, end)] : null;
     },
@@ -109,10 +116,21 @@ export const RawText = createToken({
 });
 
 /** A word up to the next blank; quotes are ordinary characters. */
-export const Word = createToken({ name: 'Word', pattern: /[^ \t\v\f\r]+/ });
+export const Word = createToken({ name: 'Word', pattern: /[^ \t\v\f\r\n]+/ });
+
+/** Ends one line of a batch in the start mode (an empty line, or ONBUILD without an instruction). */
+export const LineEnd = createToken({ name: 'LineEnd', pattern: Lexer.NA });
+const LineEndInStart = createToken({ name: 'LineEndInStart', pattern: '\n', line_breaks: true, categories: [LineEnd] });
+/** Ends one line of a batch in an argument mode, back to the start mode for the next line. */
+const LineEndInArguments = createToken({ name: 'LineEndInArguments', pattern: '\n', line_breaks: true, categories: [LineEnd], pop_mode: true });
 
 function isBlank(c: number): boolean {
   return c === 32 || c === 9 || c === 11 || c === 12 || c === 13;
+}
+
+/** A blank, or the `\n` that ends a line in a batch. */
+function isWordEnd(c: number): boolean {
+  return c === 32 || c === 9 || c === 11 || c === 12 || c === 13 || c === 10;
 }
 
 /** Leading flags may follow the keyword (known or not) and other flags, but not the `--` that ends them. */
@@ -135,7 +153,7 @@ function flagToken(escapeChar: EscapeChar): TokenType {
   const e = re(escapeChar);
   // BuildKit's extractBuilderFlags word: escapes work inside both kinds of quotes.
   // The alternatives start with disjoint characters, so matching is linear.
-  const pattern = new RegExp(`--(?:[^ \\t\\v\\f\\r"'${e}]|${e}[^]?|"(?:[^"${e}]|${e}[^]?)*"?|'(?:[^'${e}]|${e}[^]?)*'?)*`, 'y');
+  const pattern = new RegExp(`--(?:[^ \\t\\v\\f\\r\\n"'${e}]|${e}[^\\n]?|"(?:[^"${e}\\n]|${e}[^\\n]?)*"?|'(?:[^'${e}\\n]|${e}[^\\n]?)*'?)*`, 'y');
   return createToken({
     name: escapeChar === '\\' ? 'FlagBackslash' : 'FlagBacktick',
     pattern: {
@@ -154,11 +172,17 @@ function flagToken(escapeChar: EscapeChar): TokenType {
 /** A word that honours quotes and escapes but keeps them: BuildKit's `parseWords` (ARG, ENV, LABEL, heredoc markers). */
 export const QuotedWord = createToken({ name: 'QuotedWord', pattern: Lexer.NA });
 
-function quotedWordToken(escapeChar: EscapeChar): TokenType {
+/**
+ * @param newline - `\n` is an ordinary character (the `wordsOfText` mode), or it ends the word (lines of a batch).
+ */
+function quotedWordToken(escapeChar: EscapeChar, newline: boolean): TokenType {
   const e = re(escapeChar);
+  const nl = newline ? '' : '\\n';
+  const any = newline ? '[^]' : '[^\\n]';
   // Inside '…' the escape character is ordinary; alternatives are disjoint by first character.
-  const pattern = new RegExp(`(?:[^ \\t\\v\\f\\r"'${e}]|${e}[^]?|"(?:[^"${e}]|${e}[^]?)*"?|'[^']*'?)+`);
-  return createToken({ name: escapeChar === '\\' ? 'QuotedWordBackslash' : 'QuotedWordBacktick', pattern, categories: [QuotedWord] });
+  const pattern = new RegExp(`(?:[^ \\t\\v\\f\\r${nl}"'${e}]|${e}${any}?|"(?:[^"${e}${nl}]|${e}${any}?)*"?|'[^'${nl}]*'?)+`);
+  const name = `${newline ? 'TextWord' : 'QuotedWord'}${escapeChar === '\\' ? 'Backslash' : 'Backtick'}`;
+  return createToken({ name, pattern, categories: [QuotedWord] });
 }
 
 /** The type word of HEALTHCHECK (`CMD`, `NONE`, anything), right after the keyword and its flags. */
@@ -169,7 +193,7 @@ export const HealthType = createToken({
       const prev = tokens[tokens.length - 1];
       if (prev === undefined || !(prev.tokenType === Healthcheck || tokenMatcher(prev, Flag))) return null;
       let end = offset;
-      while (end < text.length && !isBlank(text.charCodeAt(end))) end++;
+      while (end < text.length && !isWordEnd(text.charCodeAt(end))) end++;
       return end > offset ? [text.slice(offset, end)] : null;
     },
   },
@@ -179,7 +203,11 @@ export const HealthType = createToken({
 /** The keyword tokens, in lexing order. */
 export const allKeywords: readonly TokenType[] = [RestKeyword, WordsKeyword, QuotedKeyword, Healthcheck, Onbuild];
 
-const flavours = { '\\': { flag: flagToken('\\'), quotedWord: quotedWordToken('\\') }, '`': { flag: flagToken('`'), quotedWord: quotedWordToken('`') } } as const;
+function flavour(escapeChar: EscapeChar): { flag: TokenType; quotedWord: TokenType; textWord: TokenType } {
+  return { flag: flagToken(escapeChar), quotedWord: quotedWordToken(escapeChar, false), textWord: quotedWordToken(escapeChar, true) };
+}
+
+const flavours = { '\\': flavour('\\'), '`': flavour('`') } as const;
 
 /** Every token type the instruction parser can meet (its vocabulary). */
 export const allTokens: readonly TokenType[] = [
@@ -193,23 +221,30 @@ export const allTokens: readonly TokenType[] = [
   QuotedWord,
   flavours['\\'].quotedWord,
   flavours['`'].quotedWord,
+  flavours['\\'].textWord,
+  flavours['`'].textWord,
   HealthType,
   RawText,
   Word,
+  LineEnd,
+  LineEndInStart,
+  LineEndInArguments,
 ];
 
 /** The lexer definition for one escape character. */
 export function lexerDefinition(escapeChar: EscapeChar): { defaultMode: string; modes: Record<string, TokenType[]> } {
-  const { flag, quotedWord } = flavours[escapeChar];
+  const { flag, quotedWord, textWord } = flavours[escapeChar];
+  const end = LineEndInArguments;
   return {
     defaultMode: Mode.start,
     modes: {
-      [Mode.start]: [WhiteSpace, ...allKeywords, flag, UnknownKeyword],
-      [Mode.rest]: [WhiteSpace, flag, RawText],
-      [Mode.words]: [WhiteSpace, flag, Word],
-      [Mode.quoted]: [WhiteSpace, flag, quotedWord],
-      [Mode.healthcheck]: [WhiteSpace, flag, HealthType, RawText],
-      [Mode.ignore]: [WhiteSpace, flag, RawText],
+      [Mode.start]: [WhiteSpace, LineEndInStart, ...allKeywords, flag, UnknownKeyword],
+      [Mode.rest]: [WhiteSpace, end, flag, RawText],
+      [Mode.words]: [WhiteSpace, end, flag, Word],
+      [Mode.quoted]: [WhiteSpace, end, flag, quotedWord],
+      [Mode.healthcheck]: [WhiteSpace, end, flag, HealthType, RawText],
+      [Mode.ignore]: [WhiteSpace, end, flag, RawText],
+      [Mode.wordsOfText]: [WhiteSpace, textWord],
     },
   };
 }
