@@ -8,7 +8,7 @@ import { parseDockerfile } from '@kiln/dockerfile-syntax';
 import { UnsupportedError } from '@kiln/errors';
 import { OciExecutor, goArch } from '@kiln/executor';
 import { exportImage, exportOutputs, parseOutputSpec, type ExportedImage } from '@kiln/exporter';
-import { formatPlatform, parsePlatform, type Platform } from '@kiln/oci';
+import { formatPlatform, normalizeReference, parsePlatform, referenceToString, type Platform } from '@kiln/oci';
 import { readIgnorePatterns } from '@kiln/patterns';
 import { RegistryClient } from '@kiln/registry';
 import { openSnapshotter } from '@kiln/snapshot';
@@ -19,6 +19,7 @@ import { loadKilnRegistryHosts } from '../images/kiln-config.js';
 import { BuildError } from './build-error.js';
 import type { BuildOptions } from './build-options.js';
 import { EventQueue } from './event-queue.js';
+import { internalStep, withPullProgress } from './internal-steps.js';
 import { sourceResolvers } from './source-resolvers.js';
 
 /** A build's events: the solver's, plus notes about the build as a whole. */
@@ -41,10 +42,16 @@ export interface BuildResult {
   readonly summary: readonly string[];
 }
 
-/** A running build: read `events` to follow it; `result` settles when it ends (and `events` then ends too). */
+/**
+ * A running build: read `events` to follow it; `result` settles when it ends
+ * (and `events` then ends too). Reading `events` is optional: unread events
+ * are kept until the build ends, then dropped with the run.
+ */
 export interface BuildRun {
   readonly events: AsyncIterable<BuildEvent>;
   readonly result: Promise<BuildResult>;
+  /** The kiln root the build uses (`options.root`, else the default), e.g. for keeping step logs beside it. */
+  readonly root: string;
 }
 
 /** The host's platform in OCI terms. */
@@ -64,10 +71,11 @@ export function hostPlatform(): Platform {
  */
 export function build(options: BuildOptions): BuildRun {
   const queue = new EventQueue<BuildEvent>();
-  const result = runBuild(options, (e) => queue.push(e)).finally(() => queue.close());
+  const root = options.root ?? defaultKilnRoot();
+  const result = runBuild({ ...options, root }, (e) => queue.push(e)).finally(() => queue.close());
   // The caller may read events first; the rejection is theirs through `result`, not an unhandled one.
   result.catch(() => undefined);
-  return { events: queue, result };
+  return { events: queue, result, root };
 }
 
 async function runBuild(o: BuildOptions, emit: (event: BuildEvent) => void): Promise<BuildResult> {
@@ -76,7 +84,10 @@ async function runBuild(o: BuildOptions, emit: (event: BuildEvent) => void): Pro
   if (o.platform !== undefined && o.platform !== '' && formatPlatform(parsePlatform(o.platform)) !== formatPlatform(host)) {
     throw new UnsupportedError(`--platform ${o.platform}: kiln builds for the host platform (${formatPlatform(host)}) only, for now`);
   }
-  const dockerfile = parseDockerfile(o.dockerfileText, { file: o.dockerfileName });
+  const dockerfile = await internalStep(emit, 'kiln:load-definition', `[internal] load build definition from ${path.basename(o.dockerfileName)}`, (log) => {
+    log(`transferring dockerfile: ${formatSize(Buffer.byteLength(o.dockerfileText))} done\n`);
+    return parseDockerfile(o.dockerfileText, { file: o.dockerfileName });
+  });
 
   const root = o.root ?? defaultKilnRoot();
   const contentRoot = await openContentRoot(root);
@@ -90,7 +101,17 @@ async function runBuild(o: BuildOptions, emit: (event: BuildEvent) => void): Pro
     const imageDeps = { images: contentRoot.images, content: contentRoot.content, leases: contentRoot.leases, registry };
 
     const dockerfilePath = o.dockerfilePath ?? path.join(o.contextDir, 'Dockerfile');
-    const ignore = await readIgnorePatterns(dockerfilePath, (name, index) => readIfExists(index === 0 ? name : path.join(o.contextDir, '.dockerignore')));
+    const ignore = await internalStep(emit, 'kiln:load-dockerignore', '[internal] load .dockerignore', async (log) => {
+      let size = 0;
+      const read = await readIgnorePatterns(dockerfilePath, async (name, index) => {
+        const text = await readIfExists(index === 0 ? name : path.join(o.contextDir, '.dockerignore'));
+        size += text === undefined ? 0 : Buffer.byteLength(text);
+        return text;
+      });
+      log(`transferring context: ${formatSize(size)} done\n`);
+      return read;
+    });
+    let metadataSteps = 0;
     const epochText = o.buildArgs?.get('SOURCE_DATE_EPOCH') ?? process.env.SOURCE_DATE_EPOCH;
     const converted = await convertDockerfile(dockerfile, {
       file: o.dockerfileName,
@@ -99,8 +120,13 @@ async function runBuild(o: BuildOptions, emit: (event: BuildEvent) => void): Pro
       targetPlatform: host,
       buildPlatform: host,
       resolveImage: async (ref, platform) => {
-        const image = await resolveImage(imageDeps, ref, platform, { pull: o.pull === true, ...(o.signal === undefined ? {} : { signal: o.signal }) });
-        return { ref: image.ref, digest: image.manifest.digest, config: image.config };
+        const digest = `kiln:load-metadata:${++metadataSteps}`;
+        return internalStep(emit, digest, `[internal] load metadata for ${displayReference(ref)}`, async (_log, progress) => {
+          // A pull happens here, so its blob transfers are this step's progress.
+          const deps = { ...imageDeps, registry: withPullProgress(registry, progress) };
+          const image = await resolveImage(deps, ref, platform, { pull: o.pull === true, ...(o.signal === undefined ? {} : { signal: o.signal }) });
+          return { ref: image.ref, digest: image.manifest.digest, config: image.config };
+        });
       },
       noCache: o.noCache === true,
       noCacheFilter: o.noCacheFilter ?? [],
@@ -192,6 +218,21 @@ function cacheStoreOf(records: ReturnType<typeof openCacheManager>['records']): 
     lastParts: async (stableId) => (await records.lastParts(stableId)) as KeyParts | undefined,
     recordParts: (stableId, parts) => records.recordParts(stableId, parts),
   };
+}
+
+/** `busybox` → `docker.io/library/busybox:latest`, as BuildKit names metadata steps; the text as it is when it is no reference. */
+function displayReference(ref: string): string {
+  try {
+    return referenceToString(normalizeReference(ref));
+  } catch {
+    return ref;
+  }
+}
+
+/** Sizes as BuildKit's transfer lines print them: `2.34kB`. */
+function formatSize(n: number): string {
+  if (n < 1000) return `${n}B`;
+  return n < 1_000_000 ? `${(n / 1000).toFixed(2)}kB` : `${(n / 1_000_000).toFixed(2)}MB`;
 }
 
 async function readIfExists(file: string): Promise<string | undefined> {
