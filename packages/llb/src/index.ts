@@ -12,6 +12,7 @@ export { SourceAttr } from './source-op.js';
 export type { ExecOp, ExecMeta, ExecMount, ProxyEnv, ExecNetwork, ExecSecurity, CacheSharing, SecretEnv } from './exec-op.js';
 export type { FileOp, FileAction, FileCopy, FileMkdir, FileMkfile, FileRm, FileSymlink, FileOwner, FileOwnerId, MergeOp } from './file-op.js';
 export type { Op, Vertex, VertexInput, VertexMetadata, SourceLocation, DefinitionVertex, Definition } from './vertex.js';
+export { proxyEnvironment } from './proxy-env.js';
 export { digestVertex, digestOf } from './digest-vertex.js';
 export { GraphBuilder, type AddVertexOptions, type VertexHandle } from './graph-builder.js';
 export { validateDefinition, outputCount } from './validate-definition.js';

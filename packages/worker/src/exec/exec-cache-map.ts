@@ -19,7 +19,9 @@ import type { CacheDep, CacheMap } from '@kiln/solver';
  * digest of that mount's definition).
  */
 export function execCacheMap(op: ExecOp, inputCount: number, platform: Platform | undefined): CacheMap {
-  const digest = digestOf({ kind: 'exec', meta: op.meta, mounts: op.mounts, secretEnv: op.secretEnv, platform: platform ?? null });
+  // Proxy settings reach the step's environment but not its key, as in BuildKit: a build behind a proxy reuses one without.
+  const { proxyEnv: _proxy, ...meta } = op.meta;
+  const digest = digestOf({ kind: 'exec', meta, mounts: op.mounts, secretEnv: op.secretEnv, platform: platform ?? null });
   const parts: Record<string, string> = {
     command: JSON.stringify(op.meta.args),
     user: op.meta.user,

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { NotFoundError } from '@kiln/errors';
 import type { ExecMount as RuntimeMount } from '@kiln/executor';
 import type { MutableRef } from '@kiln/cache';
-import { outputCount, type DefinitionVertex, type ExecOp } from '@kiln/llb';
+import { outputCount, type DefinitionVertex, type ExecOp, proxyEnvironment } from '@kiln/llb';
 import type { OpContext, Result, SolverOp } from '@kiln/solver';
 import { asRef, hostTree, runCleanups, viewRef } from '../host-mount.js';
 import { resolveInRoot } from '../copy/root-path.js';
@@ -46,7 +46,7 @@ async function runExec(v: DefinitionVertex, op: ExecOp, inputs: readonly Result[
     const root = await cache.newMutable(input(rootMount.input), { description: v.metadata.name });
     writables.push({ mutable: root, output: rootMount.output });
 
-    const env = [...op.meta.env];
+    const env = [...op.meta.env, ...proxyEnvironment(op.meta.proxyEnv)];
     const runtimeMounts: RuntimeMount[] = [];
     let secretDir: SecretDir | undefined;
     const secrets = (): SecretDir => {
