@@ -18,6 +18,18 @@ import type { Mount } from '@kiln/snapshot';
 export interface LayerRecord {
   readonly descriptor: Descriptor;
   readonly diffId: Digest;
+  /**
+   * Where the blob came from, as {@link ImmutableRef.layers} reports it:
+   * `image` for a layer applied from an image's blob (kept byte for byte;
+   * `sourceDateEpoch` and `compression` never change it), `diff` for a layer
+   * diffed from a snapshot the build made (its mtimes clamped when an epoch
+   * was asked for). Unset on records handed to `fromLayers`.
+   */
+  readonly origin?: 'image' | 'diff';
+  /** When the layer's snapshot was committed, in milliseconds since the epoch (BuildKit's ref creation time). */
+  readonly createdAt?: number;
+  /** What made the snapshot (`RUN …`, `layer sha256:…`), when recorded. */
+  readonly description?: string;
 }
 
 /** A committed, read-only tree: a committed snapshot and the chain of snapshots below it. */
@@ -34,7 +46,12 @@ export interface ImmutableRef {
    * compression and remembered; layers that came from an image are its
    * original blobs, untouched.
    */
-  layers(options?: { readonly compression?: 'gzip' | 'zstd' | 'uncompressed'; readonly sourceDateEpoch?: number }): Promise<readonly LayerRecord[]>;
+  layers(options?: {
+    readonly compression?: 'gzip' | 'zstd' | 'uncompressed';
+    /** gzip 0–9, zstd 1–22; default the compressor's (gzip 6, zstd 3). Part of what is remembered. */
+    readonly compressionLevel?: number;
+    readonly sourceDateEpoch?: number;
+  }): Promise<readonly LayerRecord[]>;
   clone(): ImmutableRef;
   release(): Promise<void>;
 }

@@ -21,7 +21,7 @@ export function chainIds(diffIds: readonly Digest[]): Digest[] {
   return out;
 }
 
-/** Applications running in this process, by chain id, so concurrent builds apply a layer once. */
+/** Applications running in this process, by root and chain id, so concurrent builds apply a layer once (chain ids repeat across roots). */
 const inflight = new Map<string, Promise<void>>();
 
 /**
@@ -47,10 +47,11 @@ export async function fromLayers(
       const hold = holds.add(id);
       if (parentHold !== undefined) holds.remove(parentHold);
       parentHold = hold;
-      let pending = inflight.get(id);
+      const flightKey = `${state.root}\0${id}`;
+      let pending = inflight.get(flightKey);
       if (pending === undefined) {
-        pending = ensureLayer(state, holds, id, i === 0 ? undefined : ids[i - 1]!, layers[i]!, options.signal).finally(() => inflight.delete(id));
-        inflight.set(id, pending);
+        pending = ensureLayer(state, holds, id, i === 0 ? undefined : ids[i - 1]!, layers[i]!, options.signal).finally(() => inflight.delete(flightKey));
+        inflight.set(flightKey, pending);
       }
       await pending;
       options.onProgress?.(i + 1, layers.length);

@@ -9,6 +9,8 @@ import { layerRootOwner, type CacheState } from './state.js';
 /** Options of ImmutableRef.layers(). */
 export interface LayersOptions {
   readonly compression?: 'gzip' | 'zstd' | 'uncompressed';
+  /** gzip 0–9, zstd 1–22; default the compressor's. */
+  readonly compressionLevel?: number;
   /** Clamp file mtimes in new layer tars to this (seconds since the epoch). */
   readonly sourceDateEpoch?: number;
 }
@@ -18,7 +20,7 @@ export const imageVariant = 'image';
 
 /** The `cache_layers` variant of a computed diff. */
 function variantOf(options: LayersOptions): string {
-  const compression = options.compression ?? 'gzip';
+  const compression = `${options.compression ?? 'gzip'}${options.compressionLevel === undefined ? '' : `:${options.compressionLevel}`}`;
   return options.sourceDateEpoch === undefined ? compression : `${compression}@${options.sourceDateEpoch}`;
 }
 
@@ -44,15 +46,28 @@ export function rememberLayer(state: CacheState, snapshot: string, variant: stri
 
 function lookupLayer(state: CacheState, snapshot: string, variants: readonly string[]): LayerRecord | undefined {
   for (const variant of variants) {
-    const row = state.db.prepare('SELECT descriptor, diff_id FROM cache_layers WHERE snapshot = ? AND variant = ?').get(snapshot, variant) as
-      | { descriptor: string; diff_id: string }
-      | undefined;
-    if (row !== undefined) return { descriptor: decodeDescriptor(JSON.parse(row.descriptor)), diffId: row.diff_id as Digest };
+    const row = state.db
+      .prepare(
+        `SELECT l.descriptor, l.diff_id, s.created, s.description FROM cache_layers l LEFT JOIN cache_snapshots s ON s.name = l.snapshot
+         WHERE l.snapshot = ? AND l.variant = ?`,
+      )
+      .get(snapshot, variant) as { descriptor: string; diff_id: string; created: number | null; description: string | null } | undefined;
+    if (row === undefined) continue;
+    return {
+      descriptor: decodeDescriptor(JSON.parse(row.descriptor)),
+      diffId: row.diff_id as Digest,
+      origin: variant === imageVariant ? 'image' : 'diff',
+      ...(row.created === null ? {} : { createdAt: row.created }),
+      ...(row.description === null ? {} : { description: row.description }),
+    };
   }
   return undefined;
 }
 
-/** Computations running in this process, so concurrent callers share one diff. */
+/**
+ * Computations running in this process, so concurrent callers share one
+ * diff; keyed by root too, since snapshot names are only unique in one root.
+ */
 const inflight = new Map<string, Promise<LayerRecord>>();
 
 /**
@@ -71,7 +86,7 @@ export async function refLayers(state: CacheState, ref: ImmutableRef, options: L
       out.push(known);
       continue;
     }
-    const flightKey = `${snapshot.id}\0${variant}`;
+    const flightKey = `${state.root}\0${snapshot.id}\0${variant}`;
     let pending = inflight.get(flightKey);
     if (pending === undefined) {
       pending = diffSnapshot(state, snapshot, variant, options).finally(() => inflight.delete(flightKey));
@@ -89,6 +104,7 @@ async function diffSnapshot(state: CacheState, snapshot: ImmutableRef, variant: 
     try {
       const result = await diff(lower?.mounts ?? [], upperOf(upper.mounts, lower?.mounts ?? []), state.content, {
         compression: options.compression ?? 'gzip',
+        ...(options.compressionLevel === undefined ? {} : { level: options.compressionLevel }),
         ...(options.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: options.sourceDateEpoch }),
       });
       state.stats.layersDiffed++;

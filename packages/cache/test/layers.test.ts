@@ -88,3 +88,57 @@ test('merge stacks refs: later files win and each ref keeps its own layer', asyn
   await view.release();
   await Promise.all([lower.release(), upper.release(), merged.release()]);
 });
+
+test('layers() says where each layer came from, when its snapshot was made and by what', async (t) => {
+  const r = await openTestRoot();
+  t.teardown(() => r.close());
+  const before = Date.now();
+  const built = await makeRef(r.cache, { 'app/main': 'v1' });
+  const [record] = await built.layers();
+  t.is(record!.origin, 'diff');
+  t.true(record!.createdAt !== undefined && record!.createdAt >= before && record!.createdAt <= Date.now());
+  const other = await openTestRoot();
+  t.teardown(() => other.close());
+  await other.contentRoot.content.ingest(await r.contentRoot.content.readStream(record!.descriptor.digest), { digest: record!.descriptor.digest });
+  const applied = await other.cache.fromLayers([{ descriptor: record!.descriptor, diffId: record!.diffId }]);
+  const [image] = await applied.layers({ compression: 'zstd', sourceDateEpoch: 0 });
+  t.is(image!.origin, 'image', 'an applied image layer is reported as such');
+  t.deepEqual(image!.descriptor, record!.descriptor, 'and its blob is kept whatever is asked');
+  t.is(image!.description, `layer ${record!.diffId}`);
+  await Promise.all([built.release(), applied.release()]);
+});
+
+test('a compression level is part of the remembered variant: another level diffs again, the same one does not', async (t) => {
+  const r = await openTestRoot();
+  t.teardown(() => r.close());
+  const ref = await makeRef(r.cache, { 'big.txt': 'abcdefgh'.repeat(4096) });
+  const fast = await ref.layers({ compressionLevel: 1 });
+  const best = await ref.layers({ compressionLevel: 9 });
+  t.is(r.cache.stats.layersDiffed, 2);
+  t.is(fast[0]!.diffId, best[0]!.diffId);
+  t.not(fast[0]!.descriptor.digest, best[0]!.descriptor.digest, 'gzip -1 and -9 give different blobs');
+  t.deepEqual(await ref.layers({ compressionLevel: 9 }), best);
+  t.is(r.cache.stats.layersDiffed, 2);
+  await ref.release();
+});
+
+test('two roots in one process applying the same chain at once each get their own snapshot', async (t) => {
+  const source = await openTestRoot();
+  t.teardown(() => source.close());
+  const ref = await makeRef(source.cache, { 'etc/os': 'base' });
+  const layers = await ref.layers();
+  await ref.release();
+  const roots = await Promise.all([openTestRoot(), openTestRoot()]);
+  t.teardown(() => Promise.all(roots.map((x) => x.close())));
+  for (const x of roots) {
+    for (const l of layers) await x.contentRoot.content.ingest(await source.contentRoot.content.readStream(l.descriptor.digest), { digest: l.descriptor.digest });
+  }
+  const refs = await Promise.all(roots.map((x) => x.cache.fromLayers(layers)));
+  t.deepEqual(roots.map((x) => x.cache.stats.layersApplied), [1, 1], 'each root applied the layer itself (a shared in-flight map would skip the second)');
+  for (const x of refs) {
+    const view = await x.mount();
+    await withTree(view.mounts, (dir) => t.is(fs.readFileSync(path.join(dir, 'etc/os'), 'utf8'), 'base'));
+    await view.release();
+    await x.release();
+  }
+});
