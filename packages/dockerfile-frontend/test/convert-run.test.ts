@@ -118,3 +118,19 @@ test('stable ids name file, stage and instruction; locations carry the instructi
   t.is(run.metadata.stableId, 'app.Dockerfile:build:2');
   t.deepEqual(run.locations, [{ file: 'app.Dockerfile', ranges: [{ start: { line: 3, column: 1 }, end: { line: 3, column: 8 } }] }]);
 });
+
+test('kiln build --network sets the network of RUN steps that do not choose one', async (t) => {
+  const { convertDockerfile } = await import('@kiln/dockerfile-frontend');
+  const { parseDockerfile } = await import('@kiln/dockerfile-syntax');
+  const networks = async (network?: 'sandbox' | 'host' | 'none'): Promise<string[]> => {
+    const r = await convertDockerfile(parseDockerfile('FROM scratch\nRUN a\nRUN --network=host b\n'), {
+      targetPlatform: { os: 'linux', architecture: 'amd64' },
+      buildPlatform: { os: 'linux', architecture: 'amd64' },
+      resolveImage: () => Promise.reject(new Error('no images here')),
+      ...(network === undefined ? {} : { network }),
+    });
+    return r.definition.vertices.flatMap((v) => (v.vertex.op.type === 'exec' ? [v.vertex.op.meta.network] : []));
+  };
+  t.deepEqual(await networks(), ['sandbox', 'host']);
+  t.deepEqual(await networks('none'), ['none', 'host']);
+});

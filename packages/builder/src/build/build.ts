@@ -5,7 +5,7 @@ import { openCacheManager, type ImmutableRef } from '@kiln/cache';
 import { defaultKilnRoot, openContentRoot } from '@kiln/content';
 import { convertDockerfile } from '@kiln/dockerfile-frontend';
 import { parseDockerfile } from '@kiln/dockerfile-syntax';
-import { UnsupportedError } from '@kiln/errors';
+import { InvalidArgumentError, UnsupportedError } from '@kiln/errors';
 import { OciExecutor, goArch } from '@kiln/executor';
 import { exportImage, exportOutputs, parseOutputSpec, type ExportedImage } from '@kiln/exporter';
 import { formatPlatform, normalizeReference, parsePlatform, referenceToString, type Platform } from '@kiln/oci';
@@ -130,6 +130,7 @@ async function runBuild(o: BuildOptions, emit: (event: BuildEvent) => void): Pro
       },
       noCache: o.noCache === true,
       noCacheFilter: o.noCacheFilter ?? [],
+      network: buildNetwork(o.network),
       ...(o.labels === undefined ? {} : { labels: o.labels }),
       ignorePatterns: ignore.patterns,
       ...(epochText === undefined || o.buildArgs?.has('SOURCE_DATE_EPOCH') ? {} : { sourceDateEpoch: Number(epochText) }),
@@ -199,6 +200,13 @@ async function runBuild(o: BuildOptions, emit: (event: BuildEvent) => void): Pro
     await exported?.release().catch(() => undefined);
     contentRoot.close();
   }
+}
+
+/** `kiln build --network`: the network RUN steps get unless they say otherwise. */
+function buildNetwork(flag: string | undefined): 'sandbox' | 'host' | 'none' {
+  if (flag === undefined || flag === '' || flag === 'default') return 'sandbox';
+  if (flag === 'host' || flag === 'none') return flag;
+  throw new InvalidArgumentError(`invalid --network "${flag}": expected default, none or host`);
 }
 
 /** A failed step's error as a {@link BuildError}: the step, its locations, its last output lines, and the cause's message. */

@@ -121,6 +121,7 @@ export async function convertDockerfile(dockerfile: Dockerfile, options: Convert
       ignorePatterns: options.ignorePatterns ?? [],
       includes,
       noCache: (name) => options.noCache === true || (name !== undefined && noCacheStages.has(name)),
+      network: options.network ?? 'sandbox',
       stateCount: stateCount(parsed, escapeToken),
     });
   // The context's include patterns are every path the build reads from it, known only after a pass.
@@ -171,6 +172,7 @@ interface PassOptions {
   readonly ignorePatterns: readonly string[];
   readonly includes: readonly string[] | undefined;
   readonly noCache: (stageName: string | undefined) => boolean;
+  readonly network: 'sandbox' | 'host' | 'none';
   readonly stateCount: number;
 }
 
@@ -188,6 +190,7 @@ function runPass(plan: StagePlan, parsed: ParsedStages, target: number, o: PassO
     created: o.created,
     targetPlatform: o.targetPlatform,
     cacheNamespace: o.buildArgs.get('BUILDKIT_CACHE_MOUNT_NS') ?? '',
+    defaultNetwork: o.network,
     contextInput: () => {
       context ??= graph
         .add(

@@ -96,7 +96,7 @@ export function dispatchRun(ctx: ConvertContext, d: StageState, c: RunInstructio
     env: env.toArray(),
     cwd: d.dir === '' ? '/' : d.dir,
     user: d.user,
-    network: c.network === 'default' ? 'sandbox' : c.network,
+    network: c.network === 'default' ? ctx.defaultNetwork : c.network,
     security: c.security,
     ...(ctx.proxyEnv === undefined ? {} : { proxyEnv: ctx.proxyEnv }),
   };

@@ -51,6 +51,8 @@ export interface StageState {
 /** What every instruction of the build shares. */
 export interface ConvertContext {
   readonly graph: GraphBuilder;
+  /** The network of RUN steps that do not say (`kiln build --network`). */
+  readonly defaultNetwork: 'sandbox' | 'host' | 'none';
   /** The Dockerfile name on errors and locations. */
   readonly file: string;
   readonly escapeToken: EscapeToken;

@@ -30,6 +30,8 @@ export interface ConvertOptions {
    * never for stages the target does not need.
    */
   resolveImage(ref: string, platform: Platform): Promise<ResolvedImage>;
+  /** `--network` of the build: the network of RUN steps without `--network` (default `sandbox`, an isolated one). */
+  readonly network?: 'sandbox' | 'host' | 'none';
   /** `--no-cache`: every RUN, COPY and ADD ignores the cache. */
   readonly noCache?: boolean;
   /** `--no-cache-filter`: stage names (case-insensitive) whose steps ignore the cache. */
