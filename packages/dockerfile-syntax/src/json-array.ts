@@ -31,17 +31,34 @@ const MAX_DEPTH = 10000;
 /** Beyond this depth the recursive grammar would risk the call stack; the native parser decides instead. */
 const GRAMMAR_DEPTH = 200;
 
-/** The JSON grammar: an array at the top, any JSON value inside. */
+/**
+ * The JSON grammar: an array at the top, any JSON value inside. An array's
+ * elements are alternatives right in `array` rather than `value` nodes: exec
+ * forms are arrays of strings, and a rule invocation per element would cost
+ * more than the element's token.
+ */
 export class JsonArrayParser extends CstParser {
   /** @param validate - run chevrotain's grammar validations (a test does; the shared instance skips them for start-up time). */
   constructor(validate = false) {
-    super(jsonTokens, { recoveryEnabled: false, maxLookahead: 1, nodeLocationTracking: 'onlyOffset', skipValidations: !validate });
+    super(jsonTokens, { recoveryEnabled: false, maxLookahead: 1, skipValidations: !validate });
     this.performSelfAnalysis();
   }
 
   array = this.RULE('array', () => {
     this.CONSUME(LBracket);
-    this.MANY_SEP({ SEP: Comma, DEF: () => this.SUBRULE(this.value) });
+    this.MANY_SEP({
+      SEP: Comma,
+      DEF: () =>
+        this.OR([
+          { ALT: () => this.CONSUME(StringLiteral) },
+          { ALT: () => this.CONSUME(NumberLiteral) },
+          { ALT: () => this.SUBRULE(this.object) },
+          { ALT: () => this.SUBRULE(this.array) },
+          { ALT: () => this.CONSUME(True) },
+          { ALT: () => this.CONSUME(False) },
+          { ALT: () => this.CONSUME(Null) },
+        ]),
+    });
     this.CONSUME(RBracket);
   });
 
@@ -101,19 +118,34 @@ export type JsonArrayResult =
 
 const NOT_JSON: JsonArrayResult = { kind: 'notJson' };
 
+/**
+ * The deepest nesting of brackets and braces, or -1 when they cannot form one
+ * JSON value: a closer without its opener, an opener never closed, or the
+ * outermost value closed before the last token. Such text is not JSON, and
+ * knowing it here spares the parser an exception.
+ */
 function nestingDepth(tokens: readonly IToken[]): number {
   let depth = 0;
   let max = 0;
-  for (const t of tokens) {
-    if (t.tokenType === LBracket || t.tokenType === LCurly) max = Math.max(max, ++depth);
-    else if (t.tokenType === RBracket || t.tokenType === RCurly) depth--;
+  const last = tokens.length - 1;
+  for (let i = 0; i <= last; i++) {
+    const type = tokens[i]!.tokenType;
+    if (type === LBracket || type === LCurly) {
+      if (++depth > max) max = depth;
+    } else if (type === RBracket || type === RCurly) {
+      if (--depth < 0 || (depth === 0 && i !== last)) return -1;
+    }
   }
-  return max;
+  return depth === 0 ? max : -1;
 }
 
-function endOf(node: CstNode): number {
-  return node.location?.endOffset === undefined ? -1 : node.location.endOffset + 1;
+/** The decoded value of a string token; only escapes need JSON.parse. */
+function stringValue(image: string): string {
+  return image.includes('\\') ? (JSON.parse(image) as string) : image.slice(1, -1);
 }
+
+/** The element names of an array's CST that are not strings, in the order `notStrings` looks for them. */
+const OTHER_ELEMENTS = ['NumberLiteral', 'object', 'array', 'True', 'False', 'Null'] as const;
 
 /**
  * Reads `text` (left-trimmed by the caller or not) as BuildKit's exec form.
@@ -127,20 +159,26 @@ export function parseJsonArray(text: string): JsonArrayResult {
   const lexed = lexer.tokenize(text);
   if (lexed.errors.length > 0) return NOT_JSON;
   const depth = nestingDepth(lexed.tokens);
-  if (depth > MAX_DEPTH) return NOT_JSON;
+  if (depth < 0 || depth > MAX_DEPTH) return NOT_JSON;
   if (depth > GRAMMAR_DEPTH) return deepArray(text, lexed.tokens);
   parser.input = lexed.tokens;
   const cst = parser.array();
   if (parser.errors.length > 0) return NOT_JSON;
-  const elements: JsonArrayElement[] = [];
-  for (const value of (cst.children['value'] ?? []) as CstNode[]) {
-    const str = (value.children['StringLiteral'] as IToken[] | undefined)?.[0];
-    if (str === undefined) {
-      const first = firstToken(value);
-      return { kind: 'notStrings', element: { value: undefined, start: first?.startOffset ?? 0, end: endOfValue(value, first) } };
+  // The first element that is not a string, if any (the one that starts first), located by its first token.
+  // TODO(range): an array or object element is reported by its opening bracket only, as before; its whole extent would be better.
+  let other: IToken | undefined;
+  for (const name of OTHER_ELEMENTS) {
+    for (const element of cst.children[name] ?? []) {
+      const first = 'image' in element ? element : firstToken(element);
+      if (first !== undefined && (other === undefined || first.startOffset < other.startOffset)) other = first;
     }
-    elements.push({ value: JSON.parse(str.image) as string, start: str.startOffset, end: str.startOffset + str.image.length });
   }
+  if (other !== undefined) {
+    return { kind: 'notStrings', element: { value: undefined, start: other.startOffset, end: other.startOffset + other.image.length } };
+  }
+  const strings = (cst.children['StringLiteral'] ?? []) as IToken[];
+  const elements: JsonArrayElement[] = [];
+  for (const str of strings) elements.push({ value: stringValue(str.image), start: str.startOffset, end: str.startOffset + str.image.length });
   return { kind: 'strings', elements };
 }
 
@@ -153,12 +191,6 @@ function firstToken(node: CstNode): IToken | undefined {
     }
   }
   return best;
-}
-
-function endOfValue(node: CstNode, first: IToken | undefined): number {
-  const end = endOf(node);
-  if (end > 0) return end;
-  return first === undefined ? 0 : first.startOffset + first.image.length;
 }
 
 /** A very deeply nested but lexically valid array: the native parser decides validity; the element range is the whole array. */
