@@ -18,6 +18,12 @@ export interface BuildErrorContext {
   readonly dockerfileText: string;
   /** The `#N` a step was shown under in plain progress, if it was. */
   readonly number?: (digest: string) => number | undefined;
+  /**
+   * Where a step's whole output is kept and how many lines it has, when the
+   * display did not show all of it; the block names the file when it shows
+   * fewer lines than the step printed.
+   */
+  readonly fullLog?: (digest: string) => { readonly file: string | undefined; readonly lines: number };
 }
 
 /**
@@ -35,8 +41,11 @@ export function renderBuildError(error: unknown, context: BuildErrorContext): st
   if (failed.step !== undefined) {
     const n = context.number?.(failed.step.digest);
     out.push('------', ` > ${failed.step.name}:`);
-    for (const line of failed.lastLines ?? []) out.push(`${n === undefined ? '' : `#${n} `}${line}`);
+    const shown = failed.lastLines ?? [];
+    for (const line of shown) out.push(`${n === undefined ? '' : `#${n} `}${line}`);
     out.push('------');
+    const full = context.fullLog?.(failed.step.digest);
+    if (full?.file !== undefined && full.lines > shown.length) out.push(`(${full.lines - shown.length} earlier lines not shown; the step's full output is in ${full.file})`);
     for (const location of failed.step.locations) {
       const range = location.ranges[0];
       if (range === undefined) continue;

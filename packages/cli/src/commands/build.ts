@@ -3,8 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CliExit } from '../cli-exit.js';
-import { PlainProgress } from '../build/plain-progress.js';
-import { renderBuildError } from '../build/render-build-error.js';
+import { createBuildDisplay, resolveProgressMode } from '../build/build-display.js';
 
 /** The options commander collects for `kiln build`, named as docker buildx names them. */
 interface BuildFlags {
@@ -52,16 +51,9 @@ function parseSecret(spec: string): { id: string; src?: string; env?: string } {
   return { id, ...(src === undefined ? {} : { src }), ...(env === undefined ? {} : { env }) };
 }
 
-/** The progress mode `auto` resolves to: tty on a terminal, plain elsewhere. */
-function progressMode(flag: string): 'plain' | 'tty' | 'rawjson' | 'quiet' {
-  if (flag === 'plain' || flag === 'tty' || flag === 'rawjson' || flag === 'quiet') return flag;
-  if (flag !== 'auto') throw new Error(`invalid --progress "${flag}": expected auto, plain, tty, rawjson or quiet`);
-  return process.stderr.isTTY ? 'tty' : 'plain';
-}
-
 async function runBuild(contextArg: string, flags: BuildFlags): Promise<void> {
   const { build } = await import('@kiln/builder');
-  const mode = progressMode(flags.progress);
+  const mode = resolveProgressMode(flags.progress, process.stderr.isTTY === true);
   const contextDir = path.resolve(contextArg);
   const dockerfile = flags.file === undefined ? path.join(contextDir, 'Dockerfile') : flags.file === '-' ? '-' : path.resolve(flags.file);
   const dockerfileText = fs.readFileSync(dockerfile === '-' ? 0 : dockerfile, 'utf8');
@@ -70,8 +62,6 @@ async function runBuild(contextArg: string, flags: BuildFlags): Promise<void> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
 
-  const write = (text: string): void => void process.stderr.write(text);
-  const plain = new PlainProgress(write);
   const run = build({
     contextDir,
     dockerfileName: dockerfile === '-' ? 'Dockerfile' : path.relative(process.cwd(), dockerfile) || dockerfile,
@@ -90,19 +80,14 @@ async function runBuild(contextArg: string, flags: BuildFlags): Promise<void> {
     jobs: flags.jobs === undefined ? Math.max(2, os.availableParallelism()) : Number(flags.jobs),
     signal: controller.signal,
   });
+  const display = createBuildDisplay({ mode, stderr: process.stderr, stdout: process.stdout, dockerfileText, root: run.root, env: process.env });
   try {
-    for await (const event of run.events) {
-      if (mode === 'rawjson') write(`${JSON.stringify(event, (k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v instanceof Error ? { message: v.message, code: (v as { code?: unknown }).code } : v))}\n`);
-      else if (mode !== 'quiet') plain.handle(event);
-    }
+    for await (const event of run.events) display.handle(event);
     const result = await run.result;
     if (flags.iidfile !== undefined) fs.writeFileSync(flags.iidfile, result.imageId ?? '');
-    if (mode === 'quiet') process.stdout.write(`${result.imageId ?? ''}\n`);
-    else if (mode !== 'rawjson') {
-      for (const line of result.summary) write(`${line}\n`);
-    }
+    display.succeeded(result);
   } catch (error) {
-    write(`${renderBuildError(error, { dockerfileText, number: (d) => plain.numberOf(d) })}\n`);
+    display.failed(error);
     throw new CliExit(1);
   } finally {
     process.off('SIGINT', onSignal);
