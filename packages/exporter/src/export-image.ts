@@ -6,7 +6,12 @@ import {
 } from '@kiln/oci';
 import type { ExportableRef, ExportLayer } from './exportable-ref.js';
 import { finalizeImageConfig } from './finalize-image-config.js';
+import { selectAnnotations } from './image-annotations.js';
 import type { ImageExportOptions } from './image-export-options.js';
+import { needsRecompression, recompressLayer } from './recompress-layer.js';
+
+/** BuildKit's layer annotation: the layer's mtimes were clamped to this epoch (seconds). */
+export const rewrittenTimestampAnnotation = 'buildkit/rewritten-timestamp';
 
 /** What {@link exportImage} builds the image from. */
 export interface ImageExportInput {
@@ -37,7 +42,10 @@ export interface ExportImageOptions extends ImageExportOptions {
  * image has no name; names in the image store keep it afterwards.
  */
 export interface ExportedImage {
-  /** The manifest's descriptor (what the image store names). */
+  /**
+   * The manifest's descriptor, with the `annotation-manifest-descriptor.*`
+   * annotations (the image store names it without them).
+   */
   readonly manifest: Descriptor;
   /** The config's descriptor. */
   readonly config: Descriptor;
@@ -89,15 +97,28 @@ export async function exportImage(input: ImageExportInput, deps: ImageExportDeps
   };
   try {
     const epoch = options.sourceDateEpoch;
+    const annotations = selectAnnotations(options.annotations, input.config);
+    // kiln clamps by default when an epoch is set (see ImageExportOptions.rewriteTimestamp).
+    const clampTo = epoch !== undefined && options.rewriteTimestamp !== false ? epoch : undefined;
+    const compression = options.compression ?? 'gzip';
     const records =
       input.root === undefined
         ? []
         : await input.root.layers({
             ...(options.compression !== undefined ? { compression: options.compression } : {}),
-            ...(options.rewriteTimestamp === true && epoch !== undefined ? { sourceDateEpoch: epoch } : {}),
+            ...(options.compressionLevel !== undefined ? { compressionLevel: options.compressionLevel } : {}),
+            ...(clampTo !== undefined ? { sourceDateEpoch: clampTo } : {}),
           });
-    const layers = records.map((r) => ({ descriptor: manifestLayer(r.descriptor, flavor), diffId: r.diffId }));
-    root.leases.addResources(lease.id, layers.map((l) => ({ digest: l.descriptor.digest, mediaType: l.descriptor.mediaType })));
+    root.leases.addResources(lease.id, records.map((r) => ({ digest: r.descriptor.digest, mediaType: r.descriptor.mediaType })));
+    const layers: ExportLayer[] = [];
+    for (const r of records) {
+      let descriptor = r.descriptor;
+      if (options.forceCompression === true && needsRecompression(descriptor, compression)) {
+        descriptor = await recompressLayer(root, descriptor, compression, options.compressionLevel, lease.id);
+      }
+      const rewritten: Record<string, string> = clampTo !== undefined && r.origin === 'diff' ? { [rewrittenTimestampAnnotation]: String(clampTo) } : {};
+      layers.push({ descriptor: manifestLayer(descriptor, flavor, rewritten), diffId: r.diffId });
+    }
 
     const { config: imageConfig, warnings } = finalizeImageConfig(input.config, {
       diffIds: layers.map((l) => l.diffId),
@@ -112,7 +133,7 @@ export async function exportImage(input: ImageExportInput, deps: ImageExportDeps
       mediaType: MediaType.ociManifest,
       config,
       layers: layers.map((l) => l.descriptor),
-      ...(options.annotations !== undefined && Object.keys(options.annotations).length > 0 ? { annotations: options.annotations } : {}),
+      ...(Object.keys(annotations.manifest).length > 0 ? { annotations: annotations.manifest } : {}),
     };
     const manifestDescriptor = await writeJson(
       root,
@@ -121,8 +142,9 @@ export async function exportImage(input: ImageExportInput, deps: ImageExportDeps
       lease.id,
     );
     for (const name of names) root.images.put(name, manifestDescriptor);
+    const described = Object.keys(annotations.manifestDescriptor).length > 0 ? { ...manifestDescriptor, annotations: annotations.manifestDescriptor } : manifestDescriptor;
     return {
-      manifest: manifestDescriptor,
+      manifest: described,
       config,
       digest: manifestDescriptor.digest,
       imageId: config.digest,
@@ -138,9 +160,9 @@ export async function exportImage(input: ImageExportInput, deps: ImageExportDeps
   }
 }
 
-/** A layer descriptor as a manifest lists it: the chosen media type family, no store-internal annotations. */
-function manifestLayer(descriptor: Descriptor, flavor: 'oci' | 'docker'): Descriptor {
-  const annotations = Object.entries(descriptor.annotations ?? {}).filter(([key]) => !internalAnnotation.test(key));
+/** A layer descriptor as a manifest lists it: the chosen media type family, no store-internal annotations, plus `extra`. */
+function manifestLayer(descriptor: Descriptor, flavor: 'oci' | 'docker', extra: Readonly<Record<string, string>>): Descriptor {
+  const annotations = [...Object.entries(descriptor.annotations ?? {}).filter(([key]) => !internalAnnotation.test(key)), ...Object.entries(extra)];
   const { annotations: _dropped, platform: _platform, ...plain } = descriptor;
   return {
     ...plain,

@@ -1,6 +1,7 @@
 import type { LocalContentStore } from '@kiln/content';
 import { InvalidArgumentError, UnsupportedError } from '@kiln/errors';
 import type { Descriptor } from '@kiln/oci';
+import type { ProgressListener } from '@kiln/registry';
 import type { ByteSinkDeps } from './byte-sink.js';
 import { exportImage, type ExportedImage, type ImageExportDeps, type ImageExportInput } from './export-image.js';
 import type { ImageExportOptions } from './image-export-options.js';
@@ -10,14 +11,27 @@ import { writeLocalOutput, writeTarOutput } from './write-tree.js';
 
 /** Pushes an image from the content store to a registry: `@kiln/registry`'s RegistryClient fits as it is. */
 export interface ImagePusher {
-  /** Pushes `root` (a manifest) and every blob it references to `ref`. */
-  push(ref: string, store: LocalContentStore, root: Descriptor): Promise<void>;
+  /** Pushes `root` (a manifest) and every blob it references to `ref`, reporting bytes moved to `onProgress`. */
+  push(ref: string, store: LocalContentStore, root: Descriptor, options?: { readonly onProgress?: ProgressListener; readonly signal?: AbortSignal }): Promise<void>;
 }
 
 /** Deps of {@link exportOutputs}. */
 export interface ExportOutputsDeps extends ImageExportDeps, ByteSinkDeps {
   /** For `push=true` (`type=registry`); without it such outputs are refused. */
   readonly registry?: ImagePusher;
+  /** Receives the push's per-blob progress (bytes); it must not throw. */
+  readonly onPushProgress?: ProgressListener;
+  /** Cancels a push in flight. */
+  readonly signal?: AbortSignal;
+}
+
+/** One name an image was pushed to. */
+export interface PushedName {
+  /** The name as given (`-t` or `name=`). */
+  readonly name: string;
+  /** The manifest digest the registry now serves under that name. */
+  readonly digest: Descriptor['digest'];
+  readonly size: number;
 }
 
 /** Options of {@link exportOutputs}. */
@@ -38,6 +52,8 @@ export interface ExportOutputsResult {
   readonly image: ExportedImage | undefined;
   /** Every image made, one per distinct set of image options. */
   readonly images: readonly ExportedImage[];
+  /** What `push=true` outputs pushed, in order. */
+  readonly pushed: readonly PushedName[];
   /** Drops the leases of every image made (named ones stay in the store). Idempotent. */
   release(): Promise<void>;
 }
@@ -85,6 +101,7 @@ export async function exportOutputs(input: ImageExportInput, outputs: readonly O
     made.set(key, image);
     return image;
   };
+  const pushed: PushedName[] = [];
   try {
     let stored: ExportedImage | undefined;
     if (storeNames.length > 0 || outputs.length === 0 || storeOutput !== undefined) stored = await imageFor(storeOptions, storeNames);
@@ -92,7 +109,13 @@ export async function exportOutputs(input: ImageExportInput, outputs: readonly O
       if (output.type === 'image') {
         if (!output.push) continue;
         const image = await imageFor(output.image, []);
-        for (const name of new Set([...output.names, ...tags])) await deps.registry!.push(name, deps.contentRoot.content, image.manifest);
+        for (const name of new Set([...output.names, ...tags])) {
+          await deps.registry!.push(name, deps.contentRoot.content, image.manifest, {
+            ...(deps.onPushProgress === undefined ? {} : { onProgress: deps.onPushProgress }),
+            ...(deps.signal === undefined ? {} : { signal: deps.signal }),
+          });
+          pushed.push({ name, digest: image.digest, size: image.manifest.size });
+        }
         continue;
       }
       if (isImageOutput(output)) {
@@ -104,11 +127,11 @@ export async function exportOutputs(input: ImageExportInput, outputs: readonly O
         continue;
       }
       const tree = epoch !== undefined ? { sourceDateEpoch: epoch } : {};
-      if (output.type === 'local') await writeLocalOutput(input.root, output.dest, tree);
+      if (output.type === 'local') await writeLocalOutput(input.root, output.dest, { ...tree, ...(output.mode === undefined ? {} : { mode: output.mode }) });
       else await writeTarOutput(input.root, output.dest, deps, tree);
     }
     const images = [...made.values()];
-    return { image: stored ?? images[0], images, release };
+    return { image: stored ?? images[0], images, pushed, release };
   } catch (error) {
     await release();
     throw error;
@@ -117,6 +140,10 @@ export async function exportOutputs(input: ImageExportInput, outputs: readonly O
 
 /** Image options that give the same image give the same key (undefined fields and key order do not matter). */
 function optionsKey(options: ImageExportOptions): string {
-  const annotations = Object.entries(options.annotations ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return JSON.stringify([options.compression ?? 'gzip', options.mediaTypes ?? 'oci', options.rewriteTimestamp === true, annotations]);
+  // Order matters among annotations only for equal keys (the later wins), so it is kept as given.
+  const annotations = (options.annotations ?? []).map((a) => [a.kind, a.platform ?? '', a.key, a.value]);
+  return JSON.stringify([
+    options.compression ?? 'gzip', options.compressionLevel ?? null, options.forceCompression === true,
+    options.mediaTypes ?? 'oci', options.rewriteTimestamp ?? null, annotations,
+  ]);
 }

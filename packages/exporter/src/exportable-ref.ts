@@ -18,6 +18,13 @@ export interface ExportLayer {
   readonly createdAt?: number;
   /** What made the layer (`mount / from exec …`): `created_by` of a history entry added for a layer the history misses. */
   readonly description?: string;
+  /**
+   * `image` for a base image's blob (never rewritten), `diff` for a layer
+   * the build made (clamped when an epoch was asked for, so annotated
+   * `buildkit/rewritten-timestamp`); unknown when absent, and then neither
+   * is assumed.
+   */
+  readonly origin?: 'image' | 'diff';
 }
 
 /**
@@ -30,10 +37,11 @@ export interface ExportableRef {
   /**
    * The layers of the tree, base first, as blobs in the content store the
    * exporter writes to; image layers keep their original blobs.
+   * `compressionLevel` is the compressor's level for layers made now;
    * `sourceDateEpoch` (seconds) asks for mtimes clamped in the layers the
    * build made.
    */
-  layers(options?: { readonly compression?: LayerCompressionName; readonly sourceDateEpoch?: number }): Promise<readonly ExportLayer[]>;
+  layers(options?: { readonly compression?: LayerCompressionName; readonly compressionLevel?: number; readonly sourceDateEpoch?: number }): Promise<readonly ExportLayer[]>;
   /** Read-only mounts of the whole tree; `release` when done. */
   mount(): Promise<{ readonly mounts: TreeMounts; release(): Promise<void> }>;
 }

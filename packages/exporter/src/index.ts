@@ -5,20 +5,22 @@
  * out as an OCI layout (tar or directory), a docker archive, a registry push, a local
  * directory or a tar of the tree; plus buildx's `-o/--output` syntax.
  */
-export { type LayerCompressionName, type ImageExportOptions } from './image-export-options.js';
+export { type LayerCompressionName, type ImageExportOptions, type ImageAnnotation, type ImageAnnotationKind } from './image-export-options.js';
+export { selectAnnotations, type SelectedAnnotations } from './image-annotations.js';
+export { recompressLayer, needsRecompression } from './recompress-layer.js';
 export { type ExportableRef, type ExportLayer, type TreeMounts } from './exportable-ref.js';
 export { exporterHistoryComment, normalizeHistory, formatGoTime, type NormalizeHistoryOptions, type NormalizedHistory } from './image-history.js';
 export { finalizeImageConfig, type FinalizeImageConfigOptions, type FinalizedImageConfig } from './finalize-image-config.js';
 export {
-  exportImage, type ImageExportInput, type ImageExportDeps, type ExportImageOptions, type ExportedImage,
+  exportImage, rewrittenTimestampAnnotation, type ImageExportInput, type ImageExportDeps, type ExportImageOptions, type ExportedImage,
 } from './export-image.js';
 export { exporterResponse } from './exporter-response.js';
 export { treeTar, type TreeTarOptions } from './tree-tar.js';
 export { type ByteSinkDeps } from './byte-sink.js';
-export { writeLocalOutput, writeTarOutput, type TreeOutputOptions } from './write-tree.js';
+export { writeLocalOutput, writeTarOutput, type TreeOutputOptions, type LocalOutputOptions } from './write-tree.js';
 export { writeOciOutput, writeDockerOutput, createdAnnotation, type ArchiveOutputOptions, type ArchiveOutputDeps } from './write-archive.js';
 export {
   parseOutputSpec, isImageOutput, outputTypes,
   type OutputType, type OutputSpec, type ImageOutputFields, type ImageOutput, type OciOutput, type DockerOutput, type LocalOutput, type TarOutput,
 } from './output-spec.js';
-export { exportOutputs, type ImagePusher, type ExportOutputsDeps, type ExportOutputsOptions, type ExportOutputsResult } from './export-outputs.js';
+export { exportOutputs, type ImagePusher, type PushedName, type ExportOutputsDeps, type ExportOutputsOptions, type ExportOutputsResult } from './export-outputs.js';

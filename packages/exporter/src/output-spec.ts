@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '@kiln/errors';
+import { formatPlatform, parsePlatform } from '@kiln/oci';
 import { splitCsvFields } from './csv-fields.js';
-import type { ImageExportOptions, LayerCompressionName } from './image-export-options.js';
+import type { ImageAnnotation, ImageAnnotationKind, ImageExportOptions, LayerCompressionName } from './image-export-options.js';
 
 /** The output types kiln knows (`type=registry` is parsed as `image` with `push=true`, as buildx does). */
 export const outputTypes = ['image', 'oci', 'docker', 'local', 'tar'] as const;
@@ -44,6 +45,18 @@ export interface DockerOutput extends ImageOutputFields {
 export interface LocalOutput {
   readonly type: 'local';
   readonly dest: string;
+  /**
+   * `mode=delete`: entries already in `dest` that the tree lacks are removed
+   * (BuildKit's sync); `copy` (default) overwrites and keeps the rest.
+   */
+  readonly mode?: 'copy' | 'delete';
+  /**
+   * `platform-split`: BuildKit writes a multi-platform result into
+   * `<os>_<arch>[_<variant>]/` directories (default on for several
+   * platforms). kiln's result is one platform, which BuildKit writes at
+   * `dest` itself whatever this says; kept so the option round-trips.
+   */
+  readonly platformSplit?: boolean;
 }
 
 /** `type=tar`: the final filesystem as a tar stream. */
@@ -61,14 +74,20 @@ export function isImageOutput(output: OutputSpec): output is ImageOutput | OciOu
   return output.type === 'image' || output.type === 'oci' || output.type === 'docker';
 }
 
-const imageKeys = ['name', 'compression', 'oci-mediatypes', 'rewrite-timestamp', 'annotation.*', 'annotation-manifest.*'] as const;
+const imageKeys = [
+  'name', 'compression', 'compression-level', 'force-compression', 'oci-mediatypes', 'rewrite-timestamp',
+  'annotation.*', 'annotation-manifest.*', 'annotation-manifest-descriptor.*', 'annotation-index.*', 'annotation-index-descriptor.*',
+] as const;
 const knownKeys: Readonly<Record<OutputType, readonly string[]>> = {
   image: [...imageKeys, 'push', 'store'],
   oci: ['dest', 'tar', ...imageKeys],
   docker: ['dest', ...imageKeys],
-  local: ['dest'],
-  tar: ['dest'],
+  local: ['dest', 'mode', 'platform-split'],
+  tar: ['dest', 'platform-split'],
 };
+
+/** `annotation[-kind][[platform]].key`, BuildKit's annotation option key; the key part keeps its case. */
+const annotationKey = /^annotation(?:-(manifest|manifest-descriptor|index|index-descriptor))?(?:\[([^\]]+)\])?\.(.+)$/i;
 
 const compressions: readonly LayerCompressionName[] = ['gzip', 'zstd', 'uncompressed'];
 
@@ -93,10 +112,18 @@ export function parseOutputSpec(text: string): OutputSpec {
     return text === '-' ? { type: 'tar', dest: '-' } : { type: 'local', dest: text };
   }
   const attrs = new Map<string, string>();
+  const annotations: ImageAnnotation[] = [];
   for (const field of fields) {
     const eq = field.indexOf('=');
     if (eq === -1) throw new InvalidArgumentError(`${what}: expected key=value, got ${JSON.stringify(field)}`);
-    attrs.set(field.slice(0, eq).trim().toLowerCase(), field.slice(eq + 1));
+    const key = field.slice(0, eq).trim();
+    const annotation = annotationKey.exec(key);
+    if (annotation !== null) {
+      const kind = (annotation[1]?.toLowerCase() ?? 'manifest') as ImageAnnotationKind;
+      const platform = annotation[2] === undefined ? undefined : formatPlatform(parsePlatform(annotation[2]));
+      annotations.push({ kind, ...(platform === undefined ? {} : { platform }), key: annotation[3]!, value: field.slice(eq + 1) });
+    }
+    attrs.set(key.toLowerCase(), field.slice(eq + 1));
   }
   let type = attrs.get('type');
   attrs.delete('type');
@@ -110,33 +137,43 @@ export function parseOutputSpec(text: string): OutputSpec {
   }
   const outputType = type as OutputType;
   for (const key of attrs.keys()) {
-    const known = knownKeys[outputType].some((k) => (k.endsWith('.*') ? key.startsWith(k.slice(0, -1)) && key.length > k.length - 1 : k === key));
+    const known = knownKeys[outputType].includes(key) || (annotationKey.test(key) && knownKeys[outputType].includes('annotation.*'));
     if (!known) {
       throw new InvalidArgumentError(`${what}: unknown option ${JSON.stringify(key)} for type=${outputType} (known: ${knownKeys[outputType].join(', ')})`);
     }
   }
   const dest = attrs.get('dest');
   switch (outputType) {
-    case 'local':
+    case 'local': {
       if (dest === '-') throw new InvalidArgumentError(`${what}: type=local writes a directory; use type=tar to write to standard output`);
-      return { type: 'local', dest: required(dest, what, 'a directory') };
+      const mode = attrs.get('mode');
+      if (mode !== undefined && mode !== 'copy' && mode !== 'delete') throw new InvalidArgumentError(`${what}: mode must be copy or delete, got ${JSON.stringify(mode)}`);
+      return {
+        type: 'local',
+        dest: required(dest, what, 'a directory'),
+        ...(mode === undefined ? {} : { mode }),
+        ...(attrs.has('platform-split') ? { platformSplit: boolean(attrs, 'platform-split', false, what) } : {}),
+      };
+    }
     case 'tar':
+      // platform-split is validated and, for a one-platform result, changes nothing (as in BuildKit).
+      if (attrs.has('platform-split')) boolean(attrs, 'platform-split', false, what);
       return { type: 'tar', dest: required(dest, what, 'a file or "-"') };
     case 'image':
       return {
         type: 'image',
         push: boolean(attrs, 'push', false, what),
         store: boolean(attrs, 'store', true, what),
-        ...imageFields(attrs, what),
+        ...imageFields(attrs, annotations, what),
       };
     case 'oci': {
       const tar = boolean(attrs, 'tar', true, what);
       const target = required(dest, what, tar ? 'a file or "-"' : 'a directory');
       if (!tar && target === '-') throw new InvalidArgumentError(`${what}: tar=false writes a directory, which cannot go to standard output`);
-      return { type: 'oci', dest: target, tar, ...imageFields(attrs, what) };
+      return { type: 'oci', dest: target, tar, ...imageFields(attrs, annotations, what) };
     }
     case 'docker':
-      return { type: 'docker', dest: required(dest, what, 'a file or "-" (kiln has no docker daemon to load into)'), ...imageFields(attrs, what) };
+      return { type: 'docker', dest: required(dest, what, 'a file or "-" (kiln has no docker daemon to load into)'), ...imageFields(attrs, annotations, what) };
   }
 }
 
@@ -145,25 +182,34 @@ function required(dest: string | undefined, what: string, expected: string): str
   return dest;
 }
 
-function imageFields(attrs: ReadonlyMap<string, string>, what: string): ImageOutputFields {
+function imageFields(attrs: ReadonlyMap<string, string>, annotations: readonly ImageAnnotation[], what: string): ImageOutputFields {
   const names = (attrs.get('name') ?? '').split(',').map((n) => n.trim()).filter((n) => n !== '');
   const compression = attrs.get('compression');
   if (compression !== undefined && !(compressions as readonly string[]).includes(compression)) {
     throw new InvalidArgumentError(`${what}: compression must be one of ${compressions.join(', ')}, got ${JSON.stringify(compression)}`);
   }
-  const annotations: Record<string, string> = {};
-  for (const [key, value] of attrs) {
-    const name = key.startsWith('annotation.') ? key.slice('annotation.'.length) : key.startsWith('annotation-manifest.') ? key.slice('annotation-manifest.'.length) : undefined;
-    if (name !== undefined) annotations[name] = value;
-  }
+  const level = compressionLevel(attrs.get('compression-level'), (compression ?? 'gzip') as LayerCompressionName, what);
   const ociMediaTypes = attrs.has('oci-mediatypes') ? boolean(attrs, 'oci-mediatypes', true, what) : undefined;
   const image: ImageExportOptions = {
     ...(compression !== undefined ? { compression: compression as LayerCompressionName } : {}),
+    ...(level !== undefined ? { compressionLevel: level } : {}),
+    ...(attrs.has('force-compression') ? { forceCompression: boolean(attrs, 'force-compression', false, what) } : {}),
     ...(ociMediaTypes !== undefined ? { mediaTypes: ociMediaTypes ? 'oci' : 'docker' } : {}),
     ...(attrs.has('rewrite-timestamp') ? { rewriteTimestamp: boolean(attrs, 'rewrite-timestamp', false, what) } : {}),
-    ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
+    ...(annotations.length > 0 ? { annotations } : {}),
   };
   return { names, image };
+}
+
+/** BuildKit's ranges: gzip 0–9, zstd 0–22 (0 is zstd's default level); ignored for uncompressed, as BuildKit does. */
+function compressionLevel(text: string | undefined, compression: LayerCompressionName, what: string): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^-?\d+$/.test(text)) throw new InvalidArgumentError(`${what}: compression-level must be an integer, got ${JSON.stringify(text)}`);
+  const level = Number(text);
+  const max = compression === 'zstd' ? 22 : 9;
+  if (compression === 'uncompressed') return undefined;
+  if (level < 0 || level > max) throw new InvalidArgumentError(`${what}: compression-level for ${compression} must be 0 to ${max}, got ${text}`);
+  return compression === 'zstd' && level === 0 ? undefined : level;
 }
 
 function boolean(attrs: ReadonlyMap<string, string>, key: string, fallback: boolean, what: string): boolean {

@@ -110,7 +110,7 @@ async function buildInput(t: Parameters<typeof tempRoot>[0], root: ContentRoot) 
   const asked: unknown[] = [];
   const ref = { ...fakeRef(t, root, layers), layers: async (options?: unknown) => (asked.push(options), layers) };
   const image = await exportImage({ root: ref, config }, { contentRoot: root }, {
-    mediaTypes: 'docker', compression: 'zstd', rewriteTimestamp: true, sourceDateEpoch: epoch, annotations: { 'org.opencontainers.image.title': 'kiln' },
+    mediaTypes: 'docker', compression: 'zstd', rewriteTimestamp: true, sourceDateEpoch: epoch, annotations: [{ kind: 'manifest', key: 'org.opencontainers.image.title', value: 'kiln' }],
   });
   t.deepEqual(asked, [{ compression: 'zstd', sourceDateEpoch: epoch }]);
   const manifest = parseImageManifest((await root.content.readBytes(image.digest)).toString());

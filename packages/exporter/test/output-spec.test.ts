@@ -22,9 +22,30 @@ const parsed: ReadonlyArray<readonly [string, OutputSpec]> = [
     'type=oci,dest=o.tar,compression=zstd,oci-mediatypes=false,rewrite-timestamp=true,annotation.org.example=x,annotation-manifest.a=b',
     {
       type: 'oci', dest: 'o.tar', tar: true, names: [],
-      image: { compression: 'zstd', mediaTypes: 'docker', rewriteTimestamp: true, annotations: { 'org.example': 'x', a: 'b' } },
+      image: {
+        compression: 'zstd', mediaTypes: 'docker', rewriteTimestamp: true,
+        annotations: [{ kind: 'manifest', key: 'org.example', value: 'x' }, { kind: 'manifest', key: 'a', value: 'b' }],
+      },
     },
   ],
+  [
+    'type=image,name=r/app,compression-level=9,force-compression=true,annotation-manifest-descriptor.Org.Title=T,annotation-index[linux/x86_64].i=1,annotation[linux/arm64/v8].m=2',
+    {
+      type: 'image', push: false, store: true, names: ['r/app'],
+      image: {
+        compressionLevel: 9, forceCompression: true,
+        annotations: [
+          { kind: 'manifest-descriptor', key: 'Org.Title', value: 'T' },
+          { kind: 'index', platform: 'linux/amd64', key: 'i', value: '1' },
+          { kind: 'manifest', platform: 'linux/arm64', key: 'm', value: '2' },
+        ],
+      },
+    },
+  ],
+  ['type=oci,dest=o.tar,compression=zstd,compression-level=0', { type: 'oci', dest: 'o.tar', tar: true, names: [], image: { compression: 'zstd' } }],
+  ['type=oci,dest=o.tar,compression=uncompressed,compression-level=7', { type: 'oci', dest: 'o.tar', tar: true, names: [], image: { compression: 'uncompressed' } }],
+  ['type=local,dest=out,mode=delete,platform-split=false', { type: 'local', dest: 'out', mode: 'delete', platformSplit: false }],
+  ['type=tar,dest=t.tar,platform-split=true', { type: 'tar', dest: 't.tar' }],
   ['type=oci,"dest=quoted ""name"".tar"', { type: 'oci', dest: 'quoted "name".tar', tar: true, names: [], image: {} }],
 ];
 
@@ -46,7 +67,14 @@ const refused: ReadonlyArray<readonly [string, RegExp]> = [
   ['type=docker', /dest is required .*no docker daemon/],
   ['type=oci,dest=o.tar,tar=maybe', /tar must be true or false, got "maybe"/],
   ['type=oci,dest=o.tar,compression=brotli', /compression must be one of gzip, zstd, uncompressed, got "brotli"/],
-  ['type=local,dest=out,tar=false', /unknown option "tar" for type=local \(known: dest\)/],
+  ['type=local,dest=out,tar=false', /unknown option "tar" for type=local \(known: dest, mode, platform-split\)/],
+  ['type=local,dest=out,mode=move', /mode must be copy or delete, got "move"/],
+  ['type=local,dest=out,annotation.a=b', /unknown option "annotation.a" for type=local/],
+  ['type=oci,dest=o.tar,compression-level=10', /compression-level for gzip must be 0 to 9, got 10/],
+  ['type=oci,dest=o.tar,compression=zstd,compression-level=23', /compression-level for zstd must be 0 to 22, got 23/],
+  ['type=oci,dest=o.tar,compression-level=fast', /compression-level must be an integer, got "fast"/],
+  ['type=oci,dest=o.tar,force-compression=yes', /force-compression must be true or false, got "yes"/],
+  ['type=oci,dest=o.tar,annotation[linux/amd64/v8/x].k=v', /invalid platform "linux\/amd64\/v8\/x"/],
   ['type=oci,dest=o.tar,platform-split=true', /unknown option "platform-split" for type=oci/],
   ['type=oci,dest=o.tar,annotation.=x', /unknown option "annotation\."/],
   ['type=oci,novalue', /expected key=value, got "novalue"/],
