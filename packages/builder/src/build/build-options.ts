@@ -28,6 +28,8 @@ export interface BuildOptions {
   readonly pull?: boolean;
   /** `-o` specs in buildx's syntax (`type=oci,dest=out.tar`). */
   readonly outputs?: readonly string[];
+  /** `--push`: buildx's shorthand for one more output, `type=registry` (push to every `-t` name). */
+  readonly push?: boolean;
   readonly secrets?: readonly BuildSecret[];
   /** Default network of RUN steps: `default` (isolated), `none` or `host`. */
   readonly network?: string;

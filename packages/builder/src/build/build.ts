@@ -7,10 +7,10 @@ import { convertDockerfile } from '@kiln/dockerfile-frontend';
 import { parseDockerfile } from '@kiln/dockerfile-syntax';
 import { InvalidArgumentError, UnsupportedError } from '@kiln/errors';
 import { OciExecutor, goArch } from '@kiln/executor';
-import { exportImage, exportOutputs, parseOutputSpec, type ExportedImage } from '@kiln/exporter';
+import { exporterResponse, exportImage, exportOutputs, parseOutputSpec, type ExportedImage, type PushedName } from '@kiln/exporter';
 import { formatPlatform, normalizeReference, parsePlatform, referenceToString, type Platform } from '@kiln/oci';
 import { readIgnorePatterns } from '@kiln/patterns';
-import { RegistryClient } from '@kiln/registry';
+import { RegistryClient, type ProgressListener } from '@kiln/registry';
 import { openSnapshotter } from '@kiln/snapshot';
 import { SolveError, solve, type CacheStore, type KeyParts, type Result, type SolveEvent } from '@kiln/solver';
 import { resolveImage } from '@kiln/source';
@@ -36,6 +36,14 @@ export interface BuildResult {
   readonly digest: string | undefined;
   /** The names the image was stored under. */
   readonly names: readonly string[];
+  /**
+   * BuildKit's exporter response, what `--metadata-file` writes:
+   * `containerimage.digest`, `containerimage.config.digest`,
+   * `containerimage.descriptor` (JSON) and `image.name` (comma-separated).
+   */
+  readonly metadata: Readonly<Record<string, string>>;
+  /** Names pushed by `--push` / `type=registry`, with the manifest digest the registry now serves. */
+  readonly pushed: readonly PushedName[];
   readonly stats: { readonly executed: number; readonly cached: number };
   readonly durationMs: number;
   /** Closing lines for people: what was built, how long it took, where it went. */
@@ -159,13 +167,27 @@ async function runBuild(o: BuildOptions, emit: (event: BuildEvent) => void): Pro
     const exportStart = Date.now();
     emit({ type: 'vertex.started', digest: exportDigest, name: exportName, time: exportStart });
     const input = { root: rootRef as ImmutableRef | undefined, config: converted.image };
-    const epoch = epochText === undefined ? undefined : Number(epochText);
-    const outputs = (o.outputs ?? []).map((spec) => parseOutputSpec(spec));
+    // An empty value resets the epoch (BuildKit); the frontend has already refused a malformed build-arg.
+    const epoch = epochText !== undefined && /^\d+$/.test(epochText) ? Number(epochText) : undefined;
+    const outputs = [...(o.outputs ?? []), ...(o.push === true ? ['type=registry'] : [])].map((spec) => parseOutputSpec(spec));
     let image: ExportedImage | undefined;
+    let pushed: readonly PushedName[] = [];
     if (outputs.length > 0) {
-      const done = await exportOutputs(input, outputs, { contentRoot, ...(o.stdout === undefined ? {} : { stdout: o.stdout }) }, { tags: o.tags ?? [], ...(epoch === undefined ? {} : { sourceDateEpoch: epoch }) });
+      const done = await exportOutputs(
+        input,
+        outputs,
+        {
+          contentRoot,
+          registry,
+          onPushProgress: pushProgress(emit, exportDigest),
+          ...(o.signal === undefined ? {} : { signal: o.signal }),
+          ...(o.stdout === undefined ? {} : { stdout: o.stdout }),
+        },
+        { tags: o.tags ?? [], ...(epoch === undefined ? {} : { sourceDateEpoch: epoch }) },
+      );
       exported = done;
       image = done.image;
+      pushed = done.pushed;
     }
     if (image === undefined) {
       // No image output asked for: the image is still made and stored (named by its tags, if any), as `docker build` does.
@@ -177,6 +199,7 @@ async function runBuild(o: BuildOptions, emit: (event: BuildEvent) => void): Pro
     for (const w of image.warnings) emit({ type: 'vertex.warning', digest: exportDigest, message: w, time: Date.now() });
     for (const name of image.names) emit({ type: 'vertex.log', digest: exportDigest, stream: 'stdout', data: new TextEncoder().encode(`naming to ${name} done\n`), time: Date.now() });
     emit({ type: 'vertex.log', digest: exportDigest, stream: 'stdout', data: new TextEncoder().encode(`writing image ${image.imageId} done\n`), time: Date.now() });
+    for (const p of pushed) emit({ type: 'vertex.log', digest: exportDigest, stream: 'stdout', data: new TextEncoder().encode(`pushing manifest for ${p.name}@${p.digest} done\n`), time: Date.now() });
     emit({ type: 'vertex.completed', digest: exportDigest, name: exportName, time: Date.now(), durationMs: Date.now() - exportStart });
 
     const durationMs = Date.now() - started;
@@ -185,11 +208,14 @@ async function runBuild(o: BuildOptions, emit: (event: BuildEvent) => void): Pro
       imageId: image.imageId,
       digest: image.digest,
       names: image.names,
+      metadata: exporterResponse(image),
+      pushed,
       stats: solved.stats,
       durationMs,
       summary: [
         `built in ${(durationMs / 1000).toFixed(1)}s: ${steps} steps, ${solved.stats.executed} run, ${solved.stats.cached} cached`,
         `image ${image.imageId}${image.names.length > 0 ? ` as ${image.names.join(', ')}` : ''}`,
+        ...pushed.map((p) => `pushed ${p.name} (${p.digest})`),
       ],
     };
   } catch (error) {
@@ -200,6 +226,19 @@ async function runBuild(o: BuildOptions, emit: (event: BuildEvent) => void): Pro
     await exported?.release().catch(() => undefined);
     contentRoot.close();
   }
+}
+
+/**
+ * A push's blob transfers as progress of the export step: one progress id per
+ * blob (`pushing sha256:…`), bytes in `current`/`total`; blobs the registry
+ * already had or mounted count as done at once.
+ */
+function pushProgress(emit: (event: BuildEvent) => void, digest: string): ProgressListener {
+  return (p) => {
+    const done = p.status === 'exists' || p.status === 'mounted' || p.status === 'done';
+    const id = `pushing ${p.descriptor.digest.slice(0, 19)}`;
+    emit({ type: 'vertex.progress', digest, id, name: id, current: done ? p.total : p.current, total: p.total, time: Date.now() });
+  };
 }
 
 /** `kiln build --network`: the network RUN steps get unless they say otherwise. */

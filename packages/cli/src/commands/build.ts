@@ -20,6 +20,8 @@ interface BuildFlags {
   network: string;
   label: string[];
   iidfile?: string;
+  metadataFile?: string;
+  push?: boolean;
   platform?: string;
   jobs?: string;
 }
@@ -74,6 +76,7 @@ async function runBuild(contextArg: string, flags: BuildFlags): Promise<void> {
     noCacheFilter: flags.noCacheFilter,
     pull: flags.pull === true,
     outputs: flags.output,
+    push: flags.push === true,
     secrets: flags.secret.map(parseSecret),
     network: flags.network,
     ...(flags.platform === undefined ? {} : { platform: flags.platform }),
@@ -85,6 +88,7 @@ async function runBuild(contextArg: string, flags: BuildFlags): Promise<void> {
     for await (const event of run.events) display.handle(event);
     const result = await run.result;
     if (flags.iidfile !== undefined) fs.writeFileSync(flags.iidfile, result.imageId ?? '');
+    if (flags.metadataFile !== undefined) fs.writeFileSync(flags.metadataFile, `${JSON.stringify(metadataFileJson(result.metadata), null, 2)}\n`);
     display.succeeded(result);
   } catch (error) {
     display.failed(error);
@@ -93,6 +97,20 @@ async function runBuild(contextArg: string, flags: BuildFlags): Promise<void> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/**
+ * The `--metadata-file` document as buildx writes it: the exporter response,
+ * with values that are JSON documents (`containerimage.descriptor`) written
+ * as objects, the rest as strings.
+ */
+function metadataFileJson(metadata: Readonly<Record<string, string>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(metadata).sort()) {
+    const value = metadata[key]!;
+    out[key] = value.startsWith('{') ? (JSON.parse(value) as unknown) : value;
+  }
+  return out;
 }
 
 /** Adds `kiln build`, with docker buildx's flags. */
@@ -114,6 +132,8 @@ export function registerBuildCommand(program: Command): void {
     .option('--network <mode>', 'default network mode of RUN steps: default, none or host', 'default')
     .option('--label <key=value>', 'add an image label (repeatable)', collect, [])
     .option('--iidfile <file>', 'write the image id to this file')
+    .option('--metadata-file <file>', 'write the build result metadata (containerimage.digest, …) to this file as JSON')
+    .option('--push', 'shorthand for --output=type=registry: push the image to every -t name')
     .option('--platform <platform>', 'the target platform (the host platform only, for now)')
     .option('--jobs <n>', 'how many steps run at once (default: the number of cores, at least 2)')
     .action(runBuild);
