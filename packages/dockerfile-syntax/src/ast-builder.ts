@@ -101,7 +101,7 @@ function maybeJsonToList(ctx: Context, tokens: readonly IToken[]): Args {
 }
 
 /** BuildKit's parseNameVal for ENV and LABEL: legacy `KEY value` or `k=v` words. */
-function nameValues(ctx: Context, keyword: string, tokens: readonly IToken[], whole: SourceRange): Args {
+function nameValues(ctx: Context, keyword: IToken, tokens: readonly IToken[]): Args {
   const first = tokens[0];
   if (first === undefined) return NO_ARGS;
   const pairs: KeyValuePair[] = [];
@@ -111,7 +111,7 @@ function nameValues(ctx: Context, keyword: string, tokens: readonly IToken[], wh
     while (keyEnd < ctx.end && !isBlank(ctx.text.charCodeAt(keyEnd))) keyEnd++;
     let valueStart = keyEnd;
     while (valueStart < ctx.end && isBlank(ctx.text.charCodeAt(valueStart))) valueStart++;
-    if (keyEnd >= ctx.end) throw new Problem(`${keyword} must have two arguments`, whole);
+    if (keyEnd >= ctx.end) throw new Problem(`${keyword.image.toUpperCase()} must have two arguments`, ctx.line.range(keyword.startOffset, Math.max(ctx.end, tokenEnd(keyword))));
     pairs.push({
       key: arg(ctx, ctx.text.slice(start, keyEnd), start, keyEnd),
       value: arg(ctx, ctx.text.slice(valueStart, ctx.end), valueStart, ctx.end),
@@ -135,7 +135,7 @@ function nameValues(ctx: Context, keyword: string, tokens: readonly IToken[], wh
   return { args, pairs, json: false };
 }
 
-function coreArgs(ctx: Context, shape: CoreShape, name: string, whole: SourceRange): Args {
+function coreArgs(ctx: Context, shape: CoreShape, name: string): Args {
   switch (shape.family) {
     case 'rest':
       if (name === 'run' || name === 'cmd' || name === 'entrypoint' || name === 'shell') return maybeJson(ctx, shape.args[0]);
@@ -143,7 +143,7 @@ function coreArgs(ctx: Context, shape: CoreShape, name: string, whole: SourceRan
     case 'words':
       return name === 'from' || name === 'expose' ? words(ctx, shape.args) : maybeJsonToList(ctx, shape.args);
     case 'quoted':
-      return name === 'arg' ? words(ctx, shape.args) : nameValues(ctx, name.toUpperCase(), shape.args, whole);
+      return name === 'arg' ? words(ctx, shape.args) : nameValues(ctx, shape.keyword, shape.args);
     case 'healthcheck': {
       const type = shape.args[0];
       if (type === undefined) return NO_ARGS;
@@ -197,9 +197,8 @@ export function buildInstruction(
     if (shape.core !== undefined) {
       const k = shape.core.keyword;
       const name = k.image.toLowerCase();
-      const whole = line.range(k.startOffset, Math.max(end, tokenEnd(k)));
       const wrapped = shape.prefixes.length > 0;
-      built = instructionFrom(wrapped ? { ...ctx, comments: [] } : ctx, k, buildFlags(ctx, shape.core.flags), coreArgs(ctx, shape.core, name, whole), undefined, !wrapped);
+      built = instructionFrom(wrapped ? { ...ctx, comments: [] } : ctx, k, buildFlags(ctx, shape.core.flags), coreArgs(ctx, shape.core, name), undefined, !wrapped);
     }
     for (let i = shape.prefixes.length - 1; i >= 0; i--) {
       const prefix: PrefixShape = shape.prefixes[i]!;

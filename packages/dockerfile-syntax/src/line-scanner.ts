@@ -9,7 +9,7 @@ import type { SourceRange } from '@kiln/errors';
 import type { Comment, Directive, EscapeChar } from './ast.js';
 import { DirectiveReader } from './directives.js';
 import { LogicalLine } from './logical-line.js';
-import { MAX_LINE_BYTES, type SourceLine } from './source-lines.js';
+import { heredocBodyLine, MAX_LINE_BYTES, type SourceLine } from './source-lines.js';
 
 /** One instruction's lines, before its text is parsed. */
 export interface ScannedLine {
@@ -57,21 +57,22 @@ function leadingSpaces(text: string): number {
 }
 
 /**
- * Removes a line-continuation escape at the end of `text` (optionally followed
- * by blanks). It counts only when the character before it is not the escape
- * character too, or when it stands alone: BuildKit's `([^\\])?\\[ \t]*$` rule,
- * which is also why a line ending in `\\\` is not continued.
+ * Where a line-continuation escape at the end of `text` (optionally followed
+ * by blanks) starts, or -1 when the line does not continue. It counts only
+ * when the character before it is not the escape character too, or when it
+ * stands alone: BuildKit's `([^\\])?\\[ \t]*$` rule, which is also why a line
+ * ending in `\\\` is not continued. The line's text is `text` up to there.
  */
-export function trimContinuation(text: string, escapeChar: EscapeChar): { text: string; continues: boolean } {
+export function continuationAt(text: string, escapeChar: EscapeChar): number {
   let end = text.length;
   while (end > 0) {
     const c = text.charCodeAt(end - 1);
     if (c !== 32 && c !== 9) break;
     end--;
   }
-  if (end === 0 || text[end - 1] !== escapeChar) return { text, continues: false };
-  if (end >= 2 && text[end - 2] === escapeChar) return { text, continues: false };
-  return { text: text.slice(0, end - 1), continues: true };
+  if (end === 0 || text[end - 1] !== escapeChar) return -1;
+  if (end >= 2 && text[end - 2] === escapeChar) return -1;
+  return end - 1;
 }
 
 /** Walks the physical lines of one file. */
@@ -140,13 +141,13 @@ export class LineScanner {
         continue;
       }
       const escapeChar = this.#directives.escapeChar;
-      let piece = trimContinuation(text, escapeChar);
-      if (!piece.continues && piece.text === '') continue;
+      let at = continuationAt(text, escapeChar);
+      if (at === -1 && text === '') continue;
       const line = new LogicalLine();
-      line.append(piece.text, first.number, first.column + ws);
+      line.append(at === -1 ? text : text.slice(0, at), first.number, first.column + ws);
       let endLine = first.number;
       let emptyContinuation = false;
-      while (piece.continues && this.#next < lines.length) {
+      while (at !== -1 && this.#next < lines.length) {
         const next = lines[this.#next++]!;
         endLine = next.number;
         if (!this.#checkLength(next)) continue;
@@ -160,8 +161,8 @@ export class LineScanner {
           this.#comment(next, nws);
           continue;
         }
-        piece = trimContinuation(next.text, escapeChar);
-        line.append(piece.text, next.number, next.column);
+        at = continuationAt(next.text, escapeChar);
+        line.append(at === -1 ? next.text : next.text.slice(0, at), next.number, next.column);
       }
       const comments = this.#prevComments;
       this.#prevComments = [];
@@ -198,7 +199,7 @@ export class LineScanner {
       }
       firstBody ??= line;
       lastBody = line;
-      content += line.body;
+      content += heredocBodyLine(line);
     }
     return { content, bodyRange: bodyRange(firstBody, lastBody), terminatorRange: undefined, endLine: this.lastLine };
   }

@@ -18,7 +18,11 @@ interface Segment {
 /** The joined text of one instruction and the way back to original positions. */
 export class LogicalLine {
   #text = '';
-  readonly #segments: Segment[] = [];
+  // Most lines have one piece: it is kept in fields, and the array made for the second.
+  #line = 1;
+  #column = 1;
+  #segments: Segment[] | undefined;
+  #pieces = 0;
 
   /** The joined text. */
   get text(): string {
@@ -27,13 +31,20 @@ export class LogicalLine {
 
   /** Appends `piece`, whose first character stands at `line`:`column` (both 1-based) in the original. */
   append(piece: string, line: number, column: number): void {
-    this.#segments.push({ offset: this.#text.length, line, column });
+    if (this.#pieces++ === 0) {
+      this.#line = line;
+      this.#column = column;
+    } else {
+      this.#segments ??= [{ offset: 0, line: this.#line, column: this.#column }];
+      this.#segments.push({ offset: this.#text.length, line, column });
+    }
     this.#text += piece;
   }
 
   /** The original position of the character at `offset` (0-based) of the joined text; an offset at the end maps just past the last character. */
   position(offset: number): SourcePosition {
     const segs = this.#segments;
+    if (segs === undefined) return this.#pieces === 0 ? { line: 1, column: 1 } : { line: this.#line, column: this.#column + offset };
     let lo = 0;
     let hi = segs.length - 1;
     // Last segment whose offset <= `offset`; a later segment at the same offset wins (empty pieces come first).

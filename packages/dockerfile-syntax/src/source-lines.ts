@@ -19,8 +19,10 @@ export interface SourceLine {
    * counted, since editors (and the Language Server Protocol) do not show it.
    */
   readonly column: number;
-  /** The line as BuildKit appends it to a heredoc body: `\r\n` turned into `\n`, otherwise unchanged. */
-  readonly body: string;
+  /** The line without its `\n` and without a leading BOM, trailing `\r`s kept (see {@link heredocBodyLine}). */
+  readonly raw: string;
+  /** True when a `\n` ended the line (false for a last line without one). */
+  readonly newline: boolean;
   /** True when the line (with a trailing `\r`, without `\n`) is longer than {@link MAX_LINE_BYTES} UTF-8 bytes. */
   readonly tooLong: boolean;
 }
@@ -38,19 +40,28 @@ export function splitSourceLines(text: string): SourceLine[] {
     if (number === 1 && raw.charCodeAt(0) === 0xfeff) raw = raw.slice(1);
     let end = raw.length;
     while (end > 0 && raw.charCodeAt(end - 1) === 13) end--;
-    // Go's `dropCR` rewrites only `\r\n`, so a final line without `\n` keeps its `\r`.
-    const body = nl === -1 ? raw : (raw.endsWith('\r') ? raw.slice(0, -1) : raw) + '\n';
     lines.push({
       number,
       text: end === raw.length ? raw : raw.slice(0, end),
       column,
-      body,
+      raw,
+      newline: nl !== -1,
       tooLong: raw.length > MAX_LINE_BYTES / 3 && utf8Length(raw) > MAX_LINE_BYTES,
     });
     number++;
     start = stop + 1;
   }
   return lines;
+}
+
+/**
+ * The line as BuildKit appends it to a heredoc body: `\r\n` turned into `\n`,
+ * otherwise unchanged. Computed on demand, since few lines are heredoc bodies.
+ */
+export function heredocBodyLine(line: SourceLine): string {
+  // Go's `dropCR` rewrites only `\r\n`, so a final line without `\n` keeps its `\r`.
+  if (!line.newline) return line.raw;
+  return (line.raw.endsWith('\r') ? line.raw.slice(0, -1) : line.raw) + '\n';
 }
 
 /** The number of bytes `s` takes in UTF-8 (a lone surrogate counts as the 3 bytes of U+FFFD). */
