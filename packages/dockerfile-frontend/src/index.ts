@@ -5,7 +5,8 @@
  * instruction with its flags checked, and FROM lines split the file into
  * stages whose base names are expanded with the global ARGs. Conversion to a
  * build graph (`convertDockerfile`) turns the stages a target needs into
- * an llb definition and the image config BuildKit would write.
+ * an llb definition and the image config BuildKit would write; `lintDockerfile`
+ * runs BuildKit's build checks without building.
  */
 export { parseInstruction, instructionNames, type ParseInstructionOptions, type TypedInstruction, type Command } from './instructions/instruction.js';
 export { InstructionError, type Located } from './instructions/instruction-error.js';
@@ -59,3 +60,7 @@ export { addEnv, parseKeyValue, EnvList } from './convert/env-list.js';
 export { parseChmod } from './convert/chmod.js';
 export { checkStopSignal } from './convert/signals.js';
 export { cleanPath, normalizePath, normalizeWorkdir } from './convert/paths.js';
+export { lintDockerfile, CHECK_BUILD_ARG } from './lint/lint-dockerfile.js';
+export { lintRules, listLintRules, type LintRule, type LintRuleName } from './lint/rules.js';
+export { parseCheckConfig, type CheckConfig } from './lint/check-config.js';
+export type { LintOptions, LintResult, LintFinding, LintError, LintLevel, BaseImageInfo } from './lint/types.js';

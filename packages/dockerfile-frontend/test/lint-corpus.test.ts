@@ -29,14 +29,23 @@ interface LintCase {
 
 const corpus = readCorpusJson<{ cases: LintCase[] }>('checks', 'lint-cases.json');
 
+interface Row {
+  rule: string;
+  message: string;
+  description: string;
+  url: string;
+  line: number | undefined;
+  level: LintFinding['level'];
+}
+
 /** The corpus compares after sorting by line, then detail. */
-function expected(warnings: readonly CorpusWarning[], level: LintFinding['level']) {
+function expected(warnings: readonly CorpusWarning[], level: LintFinding['level']): Row[] {
   return [...warnings]
     .sort((a, b) => a.line - b.line || (a.detail < b.detail ? -1 : a.detail > b.detail ? 1 : 0))
     .map((w) => ({ rule: w.ruleName, message: w.detail, description: w.description, url: w.url, line: w.line, level }));
 }
 
-function actual(result: LintResult) {
+function actual(result: LintResult): Row[] {
   return result.findings.map((f) => ({ rule: f.rule, message: f.message, description: f.description, url: f.url, line: f.ranges[0]?.start.line, level: f.level }));
 }
 
@@ -56,7 +65,7 @@ if (corpus === undefined) {
       const ignorePatterns = parseIgnoreFile(c.dockerignore);
       const build = lintDockerfile(c.dockerfile, { buildArgs, ignorePatterns, scope: 'target' });
       const lint = lintDockerfile(c.dockerfile, { buildArgs, ignorePatterns });
-      const level = c.buildError?.startsWith('lint violation found for rules:') === true ? 'error' : 'warning';
+      const level: LintFinding['level'] = c.buildError?.startsWith('lint violation found for rules:') === true ? 'error' : 'warning';
 
       t.deepEqual(actual(build), expected(c.buildWarnings, level), 'warnings of a build');
       // Upstream compares the lint subrequest's warnings without their lines (checkLintWarning), and one
