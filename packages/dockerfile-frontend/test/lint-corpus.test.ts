@@ -55,7 +55,7 @@ function title(c: LintCase, i: number): string {
 }
 
 if (corpus === undefined) {
-  test.skip('lint corpus (checks/lint-cases.json) absent');
+  test.skip('lint corpus (checks/lint-cases.json) absent', (t) => t.pass());
 } else {
   for (const [i, c] of corpus.cases.entries()) {
     test(title(c, i), (t) => {
@@ -70,7 +70,7 @@ if (corpus === undefined) {
       t.deepEqual(actual(build), expected(c.buildWarnings, level), 'warnings of a build');
       // Upstream compares the lint subrequest's warnings without their lines (checkLintWarning), and one
       // case records lines (3, 4) where its instructions are not (5, 6); lines are compared for builds above.
-      const withoutLine = <T extends { line: unknown }>({ line: _line, ...rest }: T): Omit<T, 'line'> => rest;
+      const withoutLine = (row: Row): Omit<Row, 'line'> => ({ rule: row.rule, message: row.message, description: row.description, url: row.url, level: row.level });
       t.deepEqual(actual(lint).map(withoutLine), expected(c.lintWarnings, level).map(withoutLine), 'warnings of the lint subrequest');
       if (c.buildError !== undefined) {
         t.is(build.error?.message, c.buildError, 'the build fails with BuildKit\'s message');
