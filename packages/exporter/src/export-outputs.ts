@@ -79,13 +79,7 @@ export async function exportOutputs(input: ImageExportInput, outputs: readonly O
   const tags = options.tags ?? [];
   const epoch = options.sourceDateEpoch;
   const now = deps.now ?? Date.now;
-  for (const output of outputs) {
-    if (output.type === 'image' && output.push) {
-      if (deps.registry === undefined) throw new UnsupportedError('type=image,push=true (or type=registry): this build has no registry client to push with');
-      if (output.names.length === 0 && tags.length === 0) throw new InvalidArgumentError('type=image,push=true (or type=registry) needs a name to push to: name=… or -t');
-    }
-    if (output.type === 'image' && !output.store && tags.length > 0) throw new UnsupportedError('type=image,store=false cannot be combined with -t: the tags name the image in kiln\'s store');
-  }
+  checkOutputs(outputs, { tags, canPush: deps.registry !== undefined });
   const made = new Map<string, ExportedImage>();
   const release = async (): Promise<void> => {
     for (const image of made.values()) await image.release();
@@ -135,6 +129,24 @@ export async function exportOutputs(input: ImageExportInput, outputs: readonly O
   } catch (error) {
     await release();
     throw error;
+  }
+}
+
+/**
+ * The checks {@link exportOutputs} makes before it writes anything, for
+ * callers that want them before a long build: pushes need a registry client
+ * (`canPush`) and a name, `store=false` excludes tags.
+ *
+ * @throws UnsupportedError, InvalidArgumentError as {@link exportOutputs}.
+ */
+export function checkOutputs(outputs: readonly OutputSpec[], options: { readonly tags?: readonly string[]; readonly canPush: boolean }): void {
+  const tags = options.tags ?? [];
+  for (const output of outputs) {
+    if (output.type === 'image' && output.push) {
+      if (!options.canPush) throw new UnsupportedError('type=image,push=true (or type=registry): this build has no registry client to push with');
+      if (output.names.length === 0 && tags.length === 0) throw new InvalidArgumentError('type=image,push=true (or type=registry) needs a name to push to: name=… or -t');
+    }
+    if (output.type === 'image' && !output.store && tags.length > 0) throw new UnsupportedError('type=image,store=false cannot be combined with -t: the tags name the image in kiln\'s store');
   }
 }
 

@@ -23,4 +23,4 @@ export {
   parseOutputSpec, isImageOutput, outputTypes,
   type OutputType, type OutputSpec, type ImageOutputFields, type ImageOutput, type OciOutput, type DockerOutput, type LocalOutput, type TarOutput,
 } from './output-spec.js';
-export { exportOutputs, type ImagePusher, type PushedName, type ExportOutputsDeps, type ExportOutputsOptions, type ExportOutputsResult } from './export-outputs.js';
+export { exportOutputs, checkOutputs, type ImagePusher, type PushedName, type ExportOutputsDeps, type ExportOutputsOptions, type ExportOutputsResult } from './export-outputs.js';

@@ -7,7 +7,7 @@ import { convertDockerfile } from '@kiln/dockerfile-frontend';
 import { parseDockerfile } from '@kiln/dockerfile-syntax';
 import { InvalidArgumentError, UnsupportedError } from '@kiln/errors';
 import { OciExecutor, goArch } from '@kiln/executor';
-import { exporterResponse, exportImage, exportOutputs, parseOutputSpec, type ExportedImage, type PushedName } from '@kiln/exporter';
+import { checkOutputs, exporterResponse, exportImage, exportOutputs, parseOutputSpec, type ExportedImage, type PushedName } from '@kiln/exporter';
 import { formatPlatform, normalizeReference, parsePlatform, referenceToString, type Platform } from '@kiln/oci';
 import { readIgnorePatterns } from '@kiln/patterns';
 import { RegistryClient, type ProgressListener } from '@kiln/registry';
@@ -92,6 +92,9 @@ async function runBuild(o: BuildOptions, emit: (event: BuildEvent) => void): Pro
   if (o.platform !== undefined && o.platform !== '' && formatPlatform(parsePlatform(o.platform)) !== formatPlatform(host)) {
     throw new UnsupportedError(`--platform ${o.platform}: kiln builds for the host platform (${formatPlatform(host)}) only, for now`);
   }
+  // Outputs are checked before anything runs, so a bad -o or a nameless --push fails at once, not after the build.
+  const outputs = [...(o.outputs ?? []), ...(o.push === true ? ['type=registry'] : [])].map((spec) => parseOutputSpec(spec));
+  checkOutputs(outputs, { tags: o.tags ?? [], canPush: true });
   const dockerfile = await internalStep(emit, 'kiln:load-definition', `[internal] load build definition from ${path.basename(o.dockerfileName)}`, (log) => {
     log(`transferring dockerfile: ${formatSize(Buffer.byteLength(o.dockerfileText))} done\n`);
     return parseDockerfile(o.dockerfileText, { file: o.dockerfileName });
@@ -169,7 +172,6 @@ async function runBuild(o: BuildOptions, emit: (event: BuildEvent) => void): Pro
     const input = { root: rootRef as ImmutableRef | undefined, config: converted.image };
     // An empty value resets the epoch (BuildKit); the frontend has already refused a malformed build-arg.
     const epoch = epochText !== undefined && /^\d+$/.test(epochText) ? Number(epochText) : undefined;
-    const outputs = [...(o.outputs ?? []), ...(o.push === true ? ['type=registry'] : [])].map((spec) => parseOutputSpec(spec));
     let image: ExportedImage | undefined;
     let pushed: readonly PushedName[] = [];
     if (outputs.length > 0) {

@@ -1,0 +1,96 @@
+// Pushing build results to Debian's docker-registry: --push, type=registry, and kiln push of a built image;
+// skopeo inspect from the registry shows the digest kiln reported and --metadata-file recorded.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import test from 'ava';
+import { startRegistry, type RunningRegistry } from '../packages/registry/test/support/registry-process.ts';
+import { kiln, makeBusyboxLayout, skopeo, type KilnEnv } from './support/images-cli.ts';
+import { envWithBusybox, linesWith, writeContext } from './support/outputs-build.ts';
+
+const ready = process.getuid?.() === 0 && fs.existsSync('/bin/busybox') && fs.existsSync('/usr/bin/docker-registry');
+
+let registry: RunningRegistry;
+let work: string;
+let context: string;
+let k: KilnEnv;
+
+test.before(async () => {
+  if (!ready) return;
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'kiln-outputs-push-'));
+  const layout = path.join(work, 'busybox');
+  makeBusyboxLayout(layout);
+  k = envWithBusybox(path.join(work, 'env'), layout);
+  context = writeContext(path.join(work, 'context'));
+  registry = await startRegistry();
+});
+
+test.after.always(async () => {
+  await registry?.stop();
+  if (work) fs.rmSync(work, { recursive: true, force: true });
+});
+
+const serial = ready ? test.serial : test.skip;
+
+function registryDigest(ref: string): string {
+  return (JSON.parse(skopeo('inspect', '--tls-verify=false', `docker://${ref}`)) as { Digest: string }).Digest;
+}
+
+function metadataOf(file: string): Record<string, unknown> {
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+}
+
+serial('kiln build --push pushes every -t name with byte progress; the registry serves the digest kiln reported and recorded', (t) => {
+  const metadataFile = path.join(work, 'push.json');
+  const a = `${registry.host}/built/app:1`;
+  const b = `${registry.host}/built/other:2`;
+  const r = kiln(k, ['build', '--progress=plain', '--push', '-t', a, '-t', b, '--metadata-file', metadataFile, context]);
+  t.is(r.status, 0, r.stderr);
+  const digest = metadataOf(metadataFile)['containerimage.digest'] as string;
+  t.regex(digest, /^sha256:[0-9a-f]{64}$/);
+  t.is(registryDigest(a), digest);
+  t.is(registryDigest(b), digest);
+  t.is(linesWith(r.stderr, `pushed ${a} (${digest})`).length, 1, r.stderr);
+  t.is(linesWith(r.stderr, `pushing manifest for ${a}@${digest} done`).length, 1, r.stderr);
+  const progress = linesWith(r.stderr, ' pushing sha256:');
+  t.true(progress.some((l) => /pushing sha256:[0-9a-f]{12} [\d.]+ ?[KMG]?i?B \/ [\d.]+ ?[KMG]?i?B done$/.test(l)), progress.join('\n'));
+  t.is(metadataOf(metadataFile)['image.name'], `${a},${b}`);
+});
+
+serial('-o type=registry,name=… pushes to that name without tags; type=image,push=true pushes over it', (t) => {
+  const metadataFile = path.join(work, 'registry.json');
+  const name = `${registry.host}/typed/app:v1`;
+  const r = kiln(k, ['build', '--progress=plain', '-o', `type=registry,name=${name}`, '--metadata-file', metadataFile, context]);
+  t.is(r.status, 0, r.stderr);
+  const digest = metadataOf(metadataFile)['containerimage.digest'] as string;
+  t.is(registryDigest(name), digest);
+  // A rebuild from cache is a new image all the same (a derived image gets a new `created`, as in BuildKit).
+  const again = kiln(k, ['build', '--progress=plain', '-o', `type=image,name=${name},push=true`, '--metadata-file', metadataFile, context]);
+  t.is(again.status, 0, again.stderr);
+  const second = metadataOf(metadataFile)['containerimage.digest'] as string;
+  t.is(linesWith(again.stderr, `pushed ${name} (${second})`).length, 1, again.stderr);
+  t.is(registryDigest(name), second);
+});
+
+serial('kiln push of a built image: the registry serves the digest the build reported', (t) => {
+  const metadataFile = path.join(work, 'local.json');
+  const name = `${registry.host}/later/app:1`;
+  const r = kiln(k, ['build', '--progress=plain', '-t', name, '--metadata-file', metadataFile, context]);
+  t.is(r.status, 0, r.stderr);
+  const digest = metadataOf(metadataFile)['containerimage.digest'] as string;
+  t.throws(() => registryDigest(name), undefined, 'not pushed by the build');
+  const push = kiln(k, ['push', name]);
+  t.is(push.status, 0, push.stderr);
+  t.regex(push.stdout, new RegExp(`digest: ${digest} size: \\d+`));
+  t.is(registryDigest(name), digest);
+  const copy = kiln(k, ['push', name, `${registry.host}/copies/app:2`]);
+  t.is(copy.status, 0, copy.stderr);
+  t.is(registryDigest(`${registry.host}/copies/app:2`), digest);
+});
+
+serial('--push without a name is refused before any step runs', (t) => {
+  const r = kiln(k, ['build', '--progress=plain', '--push', context]);
+  t.is(r.status, 1);
+  t.regex(r.stderr, /needs a name to push to: name=… or -t/);
+  t.false(r.stderr.includes('[internal] load build definition'), r.stderr);
+});
