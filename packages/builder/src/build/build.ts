@@ -21,11 +21,13 @@ import type { BuildOptions } from './build-options.js';
 import { EventQueue } from './event-queue.js';
 import { internalStep, withPullProgress } from './internal-steps.js';
 import { sourceResolvers } from './source-resolvers.js';
+import { lintBuild, reportBuildLint, ResolvedBaseImages } from '../lint/build-lint.js';
+import type { BuildWarningEvent } from '../lint/lint.js';
 
 /** A build's events: the solver's, plus notes about the build as a whole. */
 export type BuildEvent =
   | SolveEvent
-  | { readonly type: 'build.warning'; readonly message: string; readonly time: number; readonly range?: { readonly start: { line: number; column: number }; readonly end: { line: number; column: number } } }
+  | BuildWarningEvent
   | { readonly type: 'build.info'; readonly message: string; readonly time: number };
 
 /** What a finished build made. */
@@ -124,6 +126,16 @@ async function runBuild(o: BuildOptions, emit: (event: BuildEvent) => void): Pro
     });
     let metadataSteps = 0;
     const epochText = o.buildArgs?.get('SOURCE_DATE_EPOCH') ?? process.env.SOURCE_DATE_EPOCH;
+    const baseImages = new ResolvedBaseImages();
+    const checks = () =>
+      lintBuild(dockerfile, {
+        file: o.dockerfileName,
+        ...(o.target === undefined ? {} : { target: o.target }),
+        ...(o.buildArgs === undefined ? {} : { buildArgs: o.buildArgs }),
+        ignorePatterns: ignore.patterns,
+        platform: host,
+        images: baseImages,
+      });
     const converted = await convertDockerfile(dockerfile, {
       file: o.dockerfileName,
       ...(o.target === undefined ? {} : { target: o.target }),
@@ -136,6 +148,7 @@ async function runBuild(o: BuildOptions, emit: (event: BuildEvent) => void): Pro
           // A pull happens here, so its blob transfers are this step's progress.
           const deps = { ...imageDeps, registry: withPullProgress(registry, progress) };
           const image = await resolveImage(deps, ref, platform, { pull: o.pull === true, ...(o.signal === undefined ? {} : { signal: o.signal }) });
+          baseImages.record(ref, image.config);
           return { ref: image.ref, digest: image.manifest.digest, config: image.config };
         });
       },
@@ -145,7 +158,13 @@ async function runBuild(o: BuildOptions, emit: (event: BuildEvent) => void): Pro
       ...(o.labels === undefined ? {} : { labels: o.labels }),
       ignorePatterns: ignore.patterns,
       ...(epochText === undefined || o.buildArgs?.has('SOURCE_DATE_EPOCH') ? {} : { sourceDateEpoch: Number(epochText) }),
+    }).catch((error: unknown) => {
+      // BuildKit shows the checks' warnings made before a Dockerfile error, then the error.
+      reportBuildLint(checks(), o.dockerfileName, emit);
+      throw error;
     });
+    const violation = reportBuildLint(checks(), o.dockerfileName, emit);
+    if (violation !== undefined) throw violation;
     for (const w of converted.warnings) emit({ type: 'build.warning', message: w.message, time: Date.now(), ...(w.range === undefined ? {} : { range: w.range }) });
 
     const secrets = new Map<string, SecretSource>((o.secrets ?? []).map((s) => [s.id, s.src !== undefined ? { file: s.src } : { env: s.env ?? s.id }]));
