@@ -1,4 +1,5 @@
 import type { BuildState, StepView, TransferView } from './build-state.js';
+import { progressBar } from '../progress/progress-bar.js';
 import { formatBytes } from './plain-progress.js';
 
 /** What a frame is drawn for. */
@@ -60,12 +61,13 @@ function stepBlock(step: StepView, o: FrameOptions, width: number): FrameLine[] 
   }
   for (const w of step.warnings) lines.push({ text: ` => => WARNING: ${w}`, color: '33' });
   if (live || step.status === 'error') {
-    const hidden = step.totalLines - step.lines.length;
+    // A failed step keeps a few lines: the error block below shows more.
+    const shown = live ? step.lines : step.lines.slice(-3);
+    const hidden = step.totalLines - shown.length;
     if (hidden > 0) {
       const file = o.logFile(step.digest);
       lines.push({ text: ` => => # … ${hidden} earlier line${hidden === 1 ? '' : 's'} not shown${file === undefined ? '' : `; full log: ${file}`}`, color: '33' });
     }
-    const shown = live ? step.lines : step.lines.slice(-3);
     for (const line of shown) lines.push({ text: ` => => # ${line}`, ...(color === undefined ? {} : { color }) });
     const partial = step.partial.stdout + step.partial.stderr;
     if (live && partial !== '') lines.push({ text: ` => => # ${partial.replace(/[\x00-\x1f\x7f]/g, '')}` });
@@ -79,13 +81,6 @@ function transferLine(t: TransferView, now: number, width: number, color: FrameL
   const name = t.name.startsWith('sha256:') ? t.name.slice(0, 19) : t.name;
   const bar = t.total === undefined ? '' : ` [${progressBar(t.current / Math.max(1, t.total), barWidth)}]`;
   return withTime(` => => ${name}${bar} ${bytes}`, seconds(now - t.started), width, color);
-}
-
-/** `=====>    `: `fraction` (0..1) of `width` filled. */
-export function progressBar(fraction: number, width: number): string {
-  const filled = Math.round(Math.min(1, Math.max(0, fraction)) * width);
-  if (filled >= width) return '='.repeat(width);
-  return `${'='.repeat(Math.max(0, filled - 1))}${filled > 0 ? '>' : ''}${' '.repeat(width - filled)}`;
 }
 
 /** `text` with the time right-aligned at `width`, `text` shortened (`…`) when both do not fit. */

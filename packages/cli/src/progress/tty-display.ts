@@ -1,5 +1,6 @@
 import { applyUpdate, type ProgressDisplay, type ProgressRow, type ProgressUpdate } from './progress-display.js';
 import { formatBinaryBytes } from './format-units.js';
+import { progressBar } from './progress-bar.js';
 
 /** Where a TTY display draws, and how. */
 export interface TtyDisplayOptions {
@@ -96,7 +97,5 @@ export class TtyProgressDisplay implements ProgressDisplay {
 
 function bar(row: ProgressRow, width: number): string {
   if (row.finished) return '='.repeat(width);
-  const fraction = row.total === undefined || row.total === 0 ? 0 : Math.min(1, row.current / row.total);
-  const filled = Math.round(fraction * width);
-  return `${'='.repeat(Math.max(0, filled - 1))}${filled > 0 ? '>' : ''}${' '.repeat(width - filled)}`;
+  return progressBar(row.total === undefined || row.total === 0 ? 0 : row.current / row.total, width);
 }
