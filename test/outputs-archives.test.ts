@@ -14,7 +14,14 @@ const ready = process.getuid?.() === 0 && fs.existsSync('/bin/busybox') && ['sko
 let work: string;
 let out: string;
 let build: KilnRun;
-let metadata: Record<string, unknown>;
+/** `--metadata-file` as written: BuildKit's keys, the descriptor as an object. */
+interface Metadata {
+  readonly 'containerimage.digest': string;
+  readonly 'containerimage.config.digest': string;
+  readonly 'containerimage.descriptor': unknown;
+  readonly 'image.name': string;
+}
+let metadata: Metadata;
 
 test.before(() => {
   if (!ready) return;
@@ -33,7 +40,7 @@ test.before(() => {
     '-o', `type=tar,dest=${path.join(out, 'tree.tar')}`,
     context,
   ]);
-  if (build.status === 0) metadata = JSON.parse(fs.readFileSync(path.join(out, 'metadata.json'), 'utf8')) as Record<string, unknown>;
+  if (build.status === 0) metadata = JSON.parse(fs.readFileSync(path.join(out, 'metadata.json'), 'utf8')) as typeof metadata;
 });
 
 test.after.always(() => {
@@ -45,12 +52,12 @@ const serial = ready ? test.serial : test.skip;
 serial('the build with four outputs succeeds and --metadata-file holds BuildKit\'s keys', (t) => {
   t.is(build.status, 0, build.stderr);
   t.deepEqual(Object.keys(metadata).sort(), ['containerimage.config.digest', 'containerimage.descriptor', 'containerimage.digest', 'image.name']);
-  t.regex(metadata['containerimage.digest'] as string, /^sha256:[0-9a-f]{64}$/);
+  t.regex(metadata['containerimage.digest'], /^sha256:[0-9a-f]{64}$/);
   t.is(metadata['image.name'], 'docker.io/outputs/app:1');
   const descriptor = metadata['containerimage.descriptor'] as { mediaType: string; digest: string; size: number };
   t.is(descriptor.digest, metadata['containerimage.digest']);
   t.is(descriptor.mediaType, 'application/vnd.oci.image.manifest.v1+json');
-  t.regex(build.stderr, new RegExp(`image ${metadata['containerimage.config.digest'] as string}`));
+  t.regex(build.stderr, new RegExp(`image ${metadata['containerimage.config.digest']}`));
 });
 
 serial('type=oci: skopeo inspects the tar, umoci unpacks it and runc runs the bundle, printing what CMD prints', (t) => {
