@@ -4,6 +4,14 @@
  * and manifest written over the result's layers, named by `-t`), and written
  * out as an OCI layout (tar or directory), a docker archive, a registry push, a local
  * directory or a tar of the tree; plus buildx's `-o/--output` syntax.
+ *
+ * Reproducibility: with a source date epoch, the config's and history's
+ * `created` are clamped to it and, unless `rewrite-timestamp=false`, so are
+ * file mtimes in the layers the build made (kiln's default; BuildKit's needs
+ * `rewrite-timestamp=true`); those layers carry
+ * `buildkit/rewritten-timestamp`. Base image layers keep their blobs (unless
+ * `force-compression` must recompress them, which keeps their diff_ids).
+ * The clamp leaves older mtimes as they are, as BuildKit does.
  */
 export { type LayerCompressionName, type ImageExportOptions, type ImageAnnotation, type ImageAnnotationKind } from './image-export-options.js';
 export { selectAnnotations, type SelectedAnnotations } from './image-annotations.js';
