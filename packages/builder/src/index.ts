@@ -24,6 +24,7 @@ export { storedImageName } from './images/image-names.js';
 export type { TransferProgress as ImageTransferProgress } from '@kiln/registry';
 export { build, hostPlatform, type BuildEvent, type BuildResult, type BuildRun } from './build/build.js';
 export type { BuildWarningEvent } from './lint/lint.js';
+export { checkBuild, type CheckBuildOptions } from './lint/check-build.js';
 export type { BuildOptions, BuildSecret } from './build/build-options.js';
 export { BuildError, type FailedStep } from './build/build-error.js';
 export { runImage, type RunImageOptions } from './run/run-image.js';

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CliExit } from '../cli-exit.js';
 import { createBuildDisplay, resolveProgressMode } from '../build/build-display.js';
+import { renderCheckResult } from '../build/check-output.js';
 
 /** The options commander collects for `kiln build`, named as docker buildx names them. */
 interface BuildFlags {
@@ -24,6 +25,8 @@ interface BuildFlags {
   push?: boolean;
   platform?: string;
   jobs?: string;
+  /** `--check`: run the build checks only. */
+  check?: boolean;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -59,6 +62,7 @@ async function runBuild(contextArg: string, flags: BuildFlags): Promise<void> {
   const contextDir = path.resolve(contextArg);
   const dockerfile = flags.file === undefined ? path.join(contextDir, 'Dockerfile') : flags.file === '-' ? '-' : path.resolve(flags.file);
   const dockerfileText = fs.readFileSync(dockerfile === '-' ? 0 : dockerfile, 'utf8');
+  if (flags.check === true) return runCheck(contextDir, dockerfile, dockerfileText, flags);
   const controller = new AbortController();
   const onSignal = (): void => controller.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal);
@@ -113,6 +117,25 @@ function metadataFileJson(metadata: Readonly<Record<string, string>>): Record<st
   return out;
 }
 
+/**
+ * `kiln build --check`: the build checks alone, printed as `docker build --check` prints them (on
+ * stdout); exit 1 when a check set to error fires (`# check=error=true`) or the Dockerfile cannot be built.
+ */
+async function runCheck(contextDir: string, dockerfile: string, dockerfileText: string, flags: BuildFlags): Promise<void> {
+  const { checkBuild } = await import('@kiln/builder');
+  const dockerfileName = dockerfile === '-' ? 'Dockerfile' : path.relative(process.cwd(), dockerfile) || dockerfile;
+  const result = await checkBuild({
+    contextDir,
+    dockerfileText,
+    dockerfileName,
+    ...(dockerfile === '-' ? {} : { dockerfilePath: dockerfile }),
+    buildArgs: new Map(flags.buildArg.map((a) => keyValue(a, '--build-arg'))),
+    ...(flags.target === undefined ? {} : { target: flags.target }),
+  });
+  process.stdout.write(renderCheckResult(result, dockerfileName, dockerfileText));
+  if (result.error !== undefined) throw new CliExit(1);
+}
+
 /** Adds `kiln build`, with docker buildx's flags. */
 export function registerBuildCommand(program: Command): void {
   program
@@ -136,5 +159,6 @@ export function registerBuildCommand(program: Command): void {
     .option('--push', 'shorthand for --output=type=registry: push the image to every -t name')
     .option('--platform <platform>', 'the target platform (the host platform only, for now)')
     .option('--jobs <n>', 'how many steps run at once (default: the number of cores, at least 2)')
+    .option('--check', 'run the build checks (lint) only and print their findings; exit 1 when a check set to error fires')
     .action(runBuild);
 }
