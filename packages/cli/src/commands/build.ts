@@ -13,7 +13,8 @@ interface BuildFlags {
   buildArg: string[];
   target?: string;
   cache: boolean;
-  noCacheFilter: string[];
+  /** `--no-cache-filter`: commander strips a leading `no-` from every option's name, so it lands here. */
+  cacheFilter: string[];
   pull?: boolean;
   progress: string;
   output: string[];
@@ -77,7 +78,7 @@ async function runBuild(contextArg: string, flags: BuildFlags): Promise<void> {
     labels: new Map(flags.label.map((l) => keyValue(l, '--label'))),
     ...(flags.target === undefined ? {} : { target: flags.target }),
     noCache: !flags.cache,
-    noCacheFilter: flags.noCacheFilter,
+    noCacheFilter: flags.cacheFilter,
     pull: flags.pull === true,
     outputs: flags.output,
     push: flags.push === true,
