@@ -45,24 +45,38 @@ export interface BuildLintOptions {
   readonly images: ResolvedBaseImages;
 }
 
-/** The findings a build of `options.target` reports, and BuildKit's lint violation error when `error=true`. */
-export function lintBuild(dockerfile: Dockerfile, options: BuildLintOptions): LintResult {
-  return lintDockerfile(dockerfile, {
-    file: options.file,
-    scope: 'target',
-    ...(options.target === undefined ? {} : { target: options.target }),
-    ...(options.buildArgs === undefined ? {} : { buildArgs: options.buildArgs }),
-    ignorePatterns: options.ignorePatterns,
-    targetPlatform: options.platform,
-    baseImage: options.images.lookup,
-  });
+/** What the checks of a build found; `failure` when they could not run at all (a kiln bug, never the Dockerfile's fault). */
+export interface BuildLintResult extends LintResult {
+  readonly failure?: string;
+}
+
+/**
+ * The findings a build of `options.target` reports, and BuildKit's lint
+ * violation error when `error=true`. A check that throws does not fail the
+ * build: the conversion decides whether the Dockerfile builds.
+ */
+export function lintBuild(dockerfile: Dockerfile, options: BuildLintOptions): BuildLintResult {
+  try {
+    return lintDockerfile(dockerfile, {
+      file: options.file,
+      scope: 'target',
+      ...(options.target === undefined ? {} : { target: options.target }),
+      ...(options.buildArgs === undefined ? {} : { buildArgs: options.buildArgs }),
+      ignorePatterns: options.ignorePatterns,
+      targetPlatform: options.platform,
+      baseImage: options.images.lookup,
+    });
+  } catch (error) {
+    return { findings: [], failure: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 /**
  * Emits each finding of `result` as a `build.warning` event and returns the
  * error the build must fail with when a rule set to error fired.
  */
-export function reportBuildLint(result: LintResult, file: string, emit: (event: BuildWarningEvent) => void): LocatedError | undefined {
+export function reportBuildLint(result: BuildLintResult, file: string, emit: (event: BuildWarningEvent) => void): LocatedError | undefined {
+  if (result.failure !== undefined) emit({ type: 'build.warning', message: `the build checks could not run: ${result.failure}`, time: Date.now() });
   for (const finding of result.findings) emit(lintWarningEvent(finding, Date.now()));
   return lintViolationError(result, file);
 }
