@@ -66,7 +66,8 @@ export class BuildState {
       if (event.type === 'build.warning') this.warnings.push(event.range === undefined ? event.message : `${event.message} (line ${event.range.start.line})`);
       return;
     }
-    const step = this.#step(event.digest, 'name' in event ? event.name : undefined, event.time);
+    // A progress event's name is its transfer's, not the step's.
+    const step = this.#step(event.digest, 'name' in event && event.type !== 'vertex.progress' ? event.name : undefined, event.time);
     switch (event.type) {
       case 'vertex.started':
         step.status = 'running';
