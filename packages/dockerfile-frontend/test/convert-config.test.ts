@@ -136,3 +136,18 @@ test('Go duration formatting matches time.Duration.String', (t) => {
   t.is(goDuration(3600e9), '1h0m0s');
   t.is(goDuration(1.25e9), '1.25s');
 });
+
+test("the resolved SOURCE_DATE_EPOCH is returned for the exporter, also from the Dockerfile's own ARG", async (t) => {
+  const { convertDockerfile } = await import('@kiln/dockerfile-frontend');
+  const { parseDockerfile } = await import('@kiln/dockerfile-syntax');
+  const convert = (text: string, buildArgs = new Map<string, string>()) =>
+    convertDockerfile(parseDockerfile(text), {
+      targetPlatform: { os: 'linux', architecture: 'amd64' },
+      buildPlatform: { os: 'linux', architecture: 'amd64' },
+      resolveImage: () => Promise.reject(new Error('no images here')),
+      buildArgs,
+    });
+  t.is((await convert('ARG SOURCE_DATE_EPOCH=1234\nFROM scratch\n')).sourceDateEpoch, 1234);
+  t.is((await convert('FROM scratch\n', new Map([['SOURCE_DATE_EPOCH', '99']]))).sourceDateEpoch, 99);
+  t.is((await convert('FROM scratch\n')).sourceDateEpoch, undefined);
+});

@@ -189,8 +189,9 @@ async function runBuild(o: BuildOptions, emit: (event: BuildEvent) => void): Pro
     const exportStart = Date.now();
     emit({ type: 'vertex.started', digest: exportDigest, name: exportName, time: exportStart });
     const input = { root: rootRef as ImmutableRef | undefined, config: converted.image };
-    // An empty value resets the epoch (BuildKit); the frontend has already refused a malformed build-arg.
-    const epoch = epochText !== undefined && /^\d+$/.test(epochText) ? Number(epochText) : undefined;
+    // The frontend resolved it from the build-arg, the environment or the Dockerfile's own
+    // `ARG SOURCE_DATE_EPOCH=…`; an empty value means none, as in BuildKit.
+    const epoch = converted.sourceDateEpoch;
     let image: ExportedImage | undefined;
     let pushed: readonly PushedName[] = [];
     if (outputs.length > 0) {

@@ -142,6 +142,7 @@ export async function convertDockerfile(dockerfile: Dockerfile, options: Convert
     image: toImageConfig(image, result.created),
     target: { index: graph.target, ...(stage.name === undefined ? {} : { name: stage.name }) },
     warnings: [...warnings, ...result.warnings],
+    ...(epoch === undefined ? {} : { sourceDateEpoch: epoch }),
   };
 }
 

@@ -68,4 +68,10 @@ export interface ConvertResult {
   /** The stage built: its index (from 0) and name. */
   readonly target: { readonly index: number; readonly name?: string };
   readonly warnings: readonly ConvertWarning[];
+  /**
+   * SOURCE_DATE_EPOCH in seconds as the build resolved it (from the option, a
+   * build-arg or the Dockerfile's own global ARG), for the exporter to clamp
+   * times with; absent when there is none.
+   */
+  readonly sourceDateEpoch?: number;
 }
