@@ -7,7 +7,7 @@
  * call; `instruction` reads one line, which reports its errors on its own.
  * One parser instance is built on first use and reused.
  */
-import type { CstNode, ILexingError, IRecognitionException } from 'chevrotain';
+import type { CstNode, ILexingError, IOrAlt, IRecognitionException } from 'chevrotain';
 import type { EscapeChar } from './ast.js';
 import { chevrotain } from './chevrotain-runtime.js';
 import {
@@ -34,6 +34,8 @@ const { CstParser, tokenMatcher } = chevrotain;
  * The families are alternatives inside `instruction` rather than rules of their own: a rule
  * invocation (and its CST node) per line costs more than all of a short line's tokens.
  * The numbers on `CONSUME2`, `MANY3`, ... tell chevrotain's repeated occurrences apart.
+ * The alternatives are built once and cached (chevrotain's advice for hot `OR`s): built
+ * inline, they would be a dozen objects and closures per line.
  */
 export class InstructionParser extends CstParser {
   /**
@@ -55,57 +57,62 @@ export class InstructionParser extends CstParser {
     });
   });
 
+  #families: IOrAlt<void>[] | undefined;
+
   /** `ONBUILD [flags]` prefixes, then the instruction they wrap: a keyword, its flags, its arguments. */
   instruction = this.RULE('instruction', () => {
     this.MANY(() => this.SUBRULE(this.onbuildPrefix));
-    this.OPTION(() =>
-      this.OR([
-        {
-          // RUN, CMD, ENTRYPOINT, SHELL (maybe JSON) and MAINTAINER, USER, WORKDIR, STOPSIGNAL (one string).
-          ALT: () => {
-            this.CONSUME(RestKeyword);
-            this.MANY2(() => this.CONSUME(Flag));
-            this.OPTION2(() => this.CONSUME(RawText));
-          },
-        },
-        {
-          // FROM, EXPOSE (words) and ADD, COPY, VOLUME (maybe JSON, else words).
-          ALT: () => {
-            this.CONSUME(WordsKeyword);
-            this.MANY3(() => this.CONSUME2(Flag));
-            this.MANY4(() => this.CONSUME(Word));
-          },
-        },
-        {
-          // ARG (words), ENV and LABEL (key/value pairs).
-          ALT: () => {
-            this.CONSUME(QuotedKeyword);
-            this.MANY5(() => this.CONSUME3(Flag));
-            this.MANY6(() => this.CONSUME(QuotedWord));
-          },
-        },
-        {
-          // HEALTHCHECK: a type word (CMD, NONE, anything), then maybe-JSON text.
-          ALT: () => {
-            this.CONSUME(Healthcheck);
-            this.MANY7(() => this.CONSUME4(Flag));
-            this.OPTION3(() => {
-              this.CONSUME(HealthType);
-              this.OPTION4(() => this.CONSUME2(RawText));
-            });
-          },
-        },
-        {
-          // An unknown keyword: accepted here, rejected by the instruction layer.
-          ALT: () => {
-            this.CONSUME(UnknownKeyword);
-            this.MANY8(() => this.CONSUME5(Flag));
-            this.OPTION5(() => this.CONSUME3(RawText));
-          },
-        },
-      ]),
-    );
+    this.OPTION(() => this.OR((this.#families ??= this.#familyAlternatives())));
   });
+
+  /** The instruction families, one alternative each; built once, on the first parse (the grammar recording). */
+  #familyAlternatives(): IOrAlt<void>[] {
+    return [
+      {
+        // RUN, CMD, ENTRYPOINT, SHELL (maybe JSON) and MAINTAINER, USER, WORKDIR, STOPSIGNAL (one string).
+        ALT: () => {
+          this.CONSUME(RestKeyword);
+          this.MANY2(() => this.CONSUME(Flag));
+          this.OPTION2(() => this.CONSUME(RawText));
+        },
+      },
+      {
+        // FROM, EXPOSE (words) and ADD, COPY, VOLUME (maybe JSON, else words).
+        ALT: () => {
+          this.CONSUME(WordsKeyword);
+          this.MANY3(() => this.CONSUME2(Flag));
+          this.MANY4(() => this.CONSUME(Word));
+        },
+      },
+      {
+        // ARG (words), ENV and LABEL (key/value pairs).
+        ALT: () => {
+          this.CONSUME(QuotedKeyword);
+          this.MANY5(() => this.CONSUME3(Flag));
+          this.MANY6(() => this.CONSUME(QuotedWord));
+        },
+      },
+      {
+        // HEALTHCHECK: a type word (CMD, NONE, anything), then maybe-JSON text.
+        ALT: () => {
+          this.CONSUME(Healthcheck);
+          this.MANY7(() => this.CONSUME4(Flag));
+          this.OPTION3(() => {
+            this.CONSUME(HealthType);
+            this.OPTION4(() => this.CONSUME2(RawText));
+          });
+        },
+      },
+      {
+        // An unknown keyword: accepted here, rejected by the instruction layer.
+        ALT: () => {
+          this.CONSUME(UnknownKeyword);
+          this.MANY8(() => this.CONSUME5(Flag));
+          this.OPTION5(() => this.CONSUME3(RawText));
+        },
+      },
+    ];
+  }
 
   onbuildPrefix = this.RULE('onbuildPrefix', () => {
     this.CONSUME(Onbuild);

@@ -5,7 +5,7 @@
  * that holds anything but strings is an error. This grammar answers the same
  * three ways, with the offset of every element.
  */
-import type { CstNode, IToken } from 'chevrotain';
+import type { CstNode, IOrAlt, IToken } from 'chevrotain';
 import { chevrotain } from './chevrotain-runtime.js';
 
 const { createToken, Lexer, CstParser } = chevrotain;
@@ -44,21 +44,13 @@ export class JsonArrayParser extends CstParser {
     this.performSelfAnalysis();
   }
 
+  // Alternatives built once (chevrotain's advice for hot `OR`s), not per element.
+  #elements: IOrAlt<void>[] | undefined;
+  #values: IOrAlt<void>[] | undefined;
+
   array = this.RULE('array', () => {
     this.CONSUME(LBracket);
-    this.MANY_SEP({
-      SEP: Comma,
-      DEF: () =>
-        this.OR([
-          { ALT: () => this.CONSUME(StringLiteral) },
-          { ALT: () => this.CONSUME(NumberLiteral) },
-          { ALT: () => this.SUBRULE(this.object) },
-          { ALT: () => this.SUBRULE(this.array) },
-          { ALT: () => this.CONSUME(True) },
-          { ALT: () => this.CONSUME(False) },
-          { ALT: () => this.CONSUME(Null) },
-        ]),
-    });
+    this.MANY_SEP({ SEP: Comma, DEF: () => this.OR((this.#elements ??= this.#valueAlternatives())) });
     this.CONSUME(RBracket);
   });
 
@@ -76,7 +68,12 @@ export class JsonArrayParser extends CstParser {
   });
 
   value = this.RULE('value', () => {
-    this.OR([
+    this.OR((this.#values ??= this.#valueAlternatives()));
+  });
+
+  /** Any JSON value, one alternative each (a list per rule that uses them). */
+  #valueAlternatives(): IOrAlt<void>[] {
+    return [
       { ALT: () => this.CONSUME(StringLiteral) },
       { ALT: () => this.CONSUME(NumberLiteral) },
       { ALT: () => this.SUBRULE(this.object) },
@@ -84,8 +81,8 @@ export class JsonArrayParser extends CstParser {
       { ALT: () => this.CONSUME(True) },
       { ALT: () => this.CONSUME(False) },
       { ALT: () => this.CONSUME(Null) },
-    ]);
-  });
+    ];
+  }
 }
 
 let shared: { lexer: InstanceType<typeof Lexer>; parser: JsonArrayParser } | undefined;
