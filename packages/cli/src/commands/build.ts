@@ -73,6 +73,8 @@ async function runBuild(contextArg: string, flags: BuildFlags): Promise<void> {
     contextDir,
     dockerfileName: dockerfile === '-' ? 'Dockerfile' : path.relative(process.cwd(), dockerfile) || dockerfile,
     dockerfileText,
+    // Where NAME.dockerignore beside the Dockerfile is looked for.
+    ...(dockerfile === '-' ? {} : { dockerfilePath: dockerfile }),
     tags: flags.tag,
     buildArgs: new Map(flags.buildArg.map((a) => keyValue(a, '--build-arg'))),
     labels: new Map(flags.label.map((l) => keyValue(l, '--label'))),
