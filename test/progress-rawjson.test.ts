@@ -46,6 +46,8 @@ test('a successful build: every stderr line is a schema-valid event, ending with
       `RUN printf 'caf\\xc3\\xa9 \\xff\\n'`,
       `RUN printf 'split \\xc3'; sleep 0.3; printf '\\xa9 whole\\n'`,
       'COPY hello.txt /hello.txt',
+      // A build check fires: its warning is an event too.
+      'CMD echo hi',
       '',
     ].join('\n'),
     'hello.txt': 'hi\n',
@@ -77,10 +79,14 @@ test('a successful build: every stderr line is a schema-valid event, ending with
     t.is(ends.length, 1, String(s.name));
     t.is(about.at(-1), ends[0]);
   }
+  const warning = lines.find((e) => e.type === 'build.warning' && (e.rule as { name?: string } | undefined)?.name === 'JSONArgsRecommended');
+  t.truthy(warning, 'the JSONArgsRecommended check as a build.warning event');
+  t.is((warning?.range as { start: { line: number } } | undefined)?.start.line, 5);
   const last = lines.at(-1)!;
   t.is(last.type, 'build.result');
   t.regex(last.imageId as string, /^sha256:[0-9a-f]{64}$/);
   t.deepEqual(last.names, ['docker.io/library/rawjson:ok']);
+  t.deepEqual(last.pushed, []);
   // The counts agree with the steps the stream reported (the build's own kiln:… steps are not solver steps).
   const solverSteps = (type: string): number => lines.filter((e) => e.type === type && (e.digest as string).startsWith('sha256:')).length;
   t.deepEqual(last.stats, { executed: solverSteps('vertex.completed'), cached: solverSteps('vertex.cached') });

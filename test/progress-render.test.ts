@@ -82,7 +82,7 @@ test('redraws go back over as many rows as the last frame takes at the current w
   now += 100;
   stream.listeners[0]!();
   t.true(writes.at(-1)!.startsWith('\x1b[3A\r'), JSON.stringify(writes.at(-1)));
-  display.succeeded({ imageId: 'sha256:x', digest: undefined, names: [], stats: { executed: 1, cached: 0 }, durationMs: 1, summary: ['done'] });
+  display.succeeded({ imageId: 'sha256:x', digest: undefined, names: [], metadata: {}, pushed: [], stats: { executed: 1, cached: 0 }, durationMs: 1, summary: ['done'] });
   t.is(writes.at(-1), 'done\n');
 });
 

@@ -38,6 +38,7 @@ export class RawJsonProgress implements BuildDisplay {
     this.#emit({
       v: 1, type: 'build.result', time: this.#now(),
       imageId: result.imageId ?? null, digest: result.digest ?? null, names: [...result.names],
+      pushed: result.pushed.map((p) => ({ name: p.name, digest: p.digest, size: p.size })),
       stats: { executed: result.stats.executed, cached: result.stats.cached }, durationMs: result.durationMs,
     });
   }
@@ -116,7 +117,14 @@ function toRawJson(event: BuildEvent, logData: (digest: string, stream: string, 
     case 'vertex.warning':
       return { ...base, digest: event.digest, message: event.message };
     case 'build.warning':
-      return { ...base, message: event.message, ...(event.range === undefined ? {} : { range: plainRange(event.range) }) };
+      return {
+        ...base,
+        message: event.message,
+        ...(event.range === undefined ? {} : { range: plainRange(event.range) }),
+        ...(event.ranges === undefined ? {} : { ranges: event.ranges.map(plainRange) }),
+        ...(event.rule === undefined ? {} : { rule: { name: event.rule.name, description: event.rule.description, url: event.rule.url } }),
+        ...(event.level === undefined ? {} : { level: event.level }),
+      };
     case 'build.info':
       return { ...base, message: event.message };
     default:

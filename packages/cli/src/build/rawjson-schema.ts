@@ -79,12 +79,34 @@ export const rawjsonSchema = {
       total: { type: 'number', minimum: 0, description: 'bytes in all; absent when unknown' },
     }, ['id', 'name', 'current']),
     vertexWarning: vertex('vertex.warning', { message: { type: 'string' } }, ['message']),
-    buildWarning: event('build.warning', { message: { type: 'string' }, range: { $ref: '#/$defs/range' } }, ['message']),
+    buildWarning: event('build.warning', {
+      message: { type: 'string', description: 'for a build check: `RuleName: message`' },
+      range: { $ref: '#/$defs/range' },
+      ranges: { type: 'array', items: { $ref: '#/$defs/range' } },
+      rule: {
+        type: 'object',
+        description: 'the build check that fired',
+        required: ['name', 'description', 'url'],
+        additionalProperties: false,
+        properties: { name: { type: 'string' }, description: { type: 'string' }, url: { type: 'string' } },
+      },
+      level: { enum: ['warning', 'error'] },
+    }, ['message']),
     buildInfo: event('build.info', { message: { type: 'string' } }, ['message']),
     buildResult: event('build.result', {
       imageId: { type: ['string', 'null'], description: 'the image config digest' },
       digest: { type: ['string', 'null'], description: 'the manifest digest' },
       names: { type: 'array', items: { type: 'string' } },
+      pushed: {
+        type: 'array',
+        description: 'names pushed to a registry, with the manifest digest it serves',
+        items: {
+          type: 'object',
+          required: ['name', 'digest', 'size'],
+          additionalProperties: false,
+          properties: { name: { type: 'string' }, digest: { type: 'string' }, size: { type: 'integer', minimum: 0 } },
+        },
+      },
       stats: {
         type: 'object',
         required: ['executed', 'cached'],
@@ -92,7 +114,7 @@ export const rawjsonSchema = {
         properties: { executed: { type: 'integer', minimum: 0 }, cached: { type: 'integer', minimum: 0 } },
       },
       durationMs: { type: 'number', minimum: 0 },
-    }, ['imageId', 'digest', 'names', 'stats', 'durationMs']),
+    }, ['imageId', 'digest', 'names', 'pushed', 'stats', 'durationMs']),
     buildError: event('build.error', {
       message: { type: 'string' },
       code: { type: 'string', description: 'the stable error code (NotFound, InvalidArgument, …)' },
