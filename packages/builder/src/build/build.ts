@@ -24,7 +24,20 @@ import { sourceResolvers } from './source-resolvers.js';
 import { lintBuild, reportBuildLint, ResolvedBaseImages } from '../lint/build-lint.js';
 import type { BuildWarningEvent } from '../lint/lint.js';
 
-/** A build's events: the solver's, plus notes about the build as a whole. */
+/**
+ * A build's events, one typed stream for every consumer (kiln's TTY and plain
+ * displays, `--progress=rawjson`, IDE plugins): the solver's `vertex.*`
+ * events (see `SolveEvent` for their order per step), plus notes about the
+ * build as a whole. Times are milliseconds since the Unix epoch.
+ *
+ * Besides the solver's steps (`digest` = `sha256:…`), the build reports
+ * steps of its own in the same shape, BuildKit's `[internal] …` steps:
+ * `kiln:load-definition` (reading the Dockerfile), `kiln:load-dockerignore`,
+ * `kiln:load-metadata:N` (resolving a base image; a pull's blob transfers
+ * are its `vertex.progress`, `id` = the blob digest, bytes in
+ * `current`/`total`) and `kiln:export` (`exporting to image`, with push
+ * progress). Build checks and other warnings are `build.warning`.
+ */
 export type BuildEvent =
   | SolveEvent
   | BuildWarningEvent
