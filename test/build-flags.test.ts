@@ -7,7 +7,7 @@ import path from 'node:path';
 import test from 'ava';
 import { startRegistry, type RunningRegistry } from '../packages/registry/test/support/registry-process.ts';
 import { buildImage, busyboxEnv, entryAt, fileAt, kilnBuild, namesIn, plainSteps, rawEvents, readLayout, saveImage, writeContext } from './support/build-cli.ts';
-import { kiln, kilnEnv, listImages, makeBusyboxLayout, skopeo, type KilnEnv } from './support/images-cli.ts';
+import { kiln, kilnEnv, kilnOnTty, listImages, makeBusyboxLayout, skopeo, type KilnEnv } from './support/images-cli.ts';
 
 let work: string;
 let layout: string;
@@ -50,7 +50,7 @@ test.serial('-f from outside the context (with its own NAME.dockerignore) and fr
   t.regex(ignored.stderr, /kept\.txt.*not found/);
 });
 
-test.serial('--progress=plain prints BuildKit\'s plain format, quiet only the image id, rawjson one JSON event per line', (t) => {
+test.serial('--progress=plain prints BuildKit\'s plain format, quiet only the image id, rawjson one JSON event per line, auto on a terminal a live display', (t) => {
   const context = writeContext(path.join(work, 'progress'), { Dockerfile: 'FROM busybox\nRUN echo first-line && echo second-line\n' });
   const plain = kilnBuild(k, context, ['--no-cache']);
   t.is(plain.status, 0, plain.stderr);
@@ -74,6 +74,12 @@ test.serial('--progress=plain prints BuildKit\'s plain format, quiet only the im
   const events = rawEvents(raw.stderr);
   t.true(events.some((e) => e.type === 'vertex.cached' && e.name?.includes('RUN echo first-line')));
   t.false(raw.stderr.includes('#1 '));
+
+  const tty = kilnOnTty(k, ['build', '--no-cache', context]);
+  t.is(tty.status, 0, tty.stdout);
+  t.true(tty.stdout.includes('\x1b['), 'a terminal gets the live display');
+  t.regex(tty.stdout, /\[\+\] Building [\d.]+s \(\d+\/\d+\) FINISHED/);
+  t.regex(tty.stdout, /=> \[2\/2\] RUN echo first-line && echo second-line +\d+\.\ds/);
 });
 
 test.serial('-o type=oci writes a tar skopeo inspects and umoci unpacks (tar=false a layout directory); -o type=local the final tree', (t) => {

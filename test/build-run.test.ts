@@ -100,6 +100,12 @@ test.serial('RUN forms, heredocs, bind/tmpfs/cache/secret/ssh mounts and --netwo
   const ociTree = readLayout(oci, path.join(work, 'run-oci-tree'));
   t.is(found(ociTree.tree), '');
   t.is(fileAt(ociTree.tree, 'secret-env.txt'), `${sha256(envSecret)}\n`);
+
+  // Nor in a cache key: another value reuses the steps (as BuildKit, a secret's change does not rerun them).
+  fs.writeFileSync(secretFile, `${fileSecret}-rotated`);
+  const again = kilnBuild(k, context, ['--secret', `id=tok,src=${secretFile}`, '--secret', 'id=envsec,env=KILN_TEST_SECRET']);
+  t.is(again.status, 0, again.stderr);
+  t.regex(again.stderr, /^#(\d+) \[stage-1 \d+\/\d+\] RUN --mount=type=secret,id=tok .*\n#\1 CACHED$/m);
 });
 
 test.serial('kiln build --network=none gives RUN steps without --network only the loopback interface', (t) => {
