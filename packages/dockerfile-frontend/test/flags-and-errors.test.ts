@@ -48,12 +48,13 @@ test('a string flag needs = and keeps an empty value', (t) => {
   t.is(parseFlags([{ text: '--from=' }], [{ name: 'from', kind: 'string', defaultValue: 'x' }]).string('from'), '');
 });
 
-test('a flag error points at the instruction first and the flag word second, with the file', (t) => {
+test('a flag error points at the flag word first and the instruction second, with the file', (t) => {
   const ast = node('COPY', ['a', 'b'], { flags: ['--chown=1', '--bogus'] });
   const error = t.throws(() => parseInstruction(ast, { file: 'Dockerfile.dev' }), { instanceOf: DockerfileSyntaxError });
-  t.deepEqual(error?.ranges, [ast.range, ast.flags[1]?.range]);
+  t.deepEqual(error?.ranges, [ast.flags[1]?.range, ast.range]);
   t.is(error?.file, 'Dockerfile.dev');
-  t.is(error?.toString(), 'Dockerfile.dev:1:1: unknown flag: --bogus');
+  const flag = ast.flags[1]!.range.start;
+  t.is(error?.toString(), `Dockerfile.dev:${flag.line}:${flag.column}: unknown flag: --bogus`);
 });
 
 test('an unknown instruction suggests the closest keyword in the case it was written', (t) => {

@@ -71,13 +71,9 @@ test('only ARG may come before the first FROM', (t) => {
   t.is(error?.range?.start.line, 2);
 });
 
-test('a repeated stage name is an error pointing at both FROM lines', (t) => {
-  const error = t.throws(() => parseStages(dockerfile(node('FROM', ['a', 'AS', 'x']), node('FROM', ['b', 'as', 'X']))));
-  t.is(error?.message, 'duplicate stage name "x"');
-  t.deepEqual(
-    (error as DockerfileSyntaxError).ranges.map((r) => r.start.line),
-    [2, 1],
-  );
+test('a repeated stage name is no error (BuildKit warns through DuplicateStageName); both stages are kept', (t) => {
+  const parsed = parseStages(dockerfile(node('FROM', ['a', 'AS', 'x']), node('FROM', ['b', 'as', 'X'])));
+  t.deepEqual(parsed.stages.map((s) => [s.name, s.baseName.value]), [['x', 'a'], ['x', 'b']]);
 });
 
 test('an instruction error inside a stage carries its line and the file', (t) => {

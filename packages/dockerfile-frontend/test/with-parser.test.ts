@@ -44,13 +44,14 @@ const first = (text: string): TypedInstruction => parseInstruction(firstNode(tex
     t.deepEqual(copy.flags.ranges('from')[0], { start: { line: 1, column: 6 }, end: { line: 1, column: 17 } });
   });
 
-  test('an error on a continued line points at the instruction lines, with the file', (t) => {
+  test('an error on a continued line points at the flag at fault, then the instruction lines, with the file', (t) => {
     const text = 'FROM alpine\nRUN --mount=type=cache,from=$X \\\n  make\n';
     const error = t.throws(() => parseStages(parse(text), { file: 'Dockerfile' }), { instanceOf: DockerfileSyntaxError });
     t.is(error?.message, "'from' doesn't support variable expansion, define alias stage instead");
     t.is(error?.range?.start.line, 2);
-    t.is(error?.range?.end.line, 3);
-    t.is(error?.ranges[1]?.start.column, 5);
+    t.is(error?.range?.start.column, 5);
+    t.is(error?.ranges[1]?.start.line, 2);
+    t.is(error?.ranges[1]?.end.line, 3);
   });
 
   test('stages from text: names, escape directive and global ARGs', (t) => {

@@ -85,8 +85,8 @@ export interface ParseInstructionOptions {
 /**
  * Turns one syntax node into a typed instruction, checking its flags and
  * arguments as BuildKit does. Nothing is expanded. Throws
- * `DockerfileSyntaxError` whose `ranges[0]` is the instruction and
- * `ranges[1]`, when known, the flag or argument at fault; the message is
+ * `DockerfileSyntaxError` whose `ranges[0]` is the flag or argument at
+ * fault when known, then the whole instruction; the message is
  * BuildKit's (`unknown instruction: X (did you mean Y?)`, `unknown flag: --x`,
  * `X requires exactly one argument`, ...). The underlying `InstructionError`
  * is the `cause`.
@@ -110,7 +110,8 @@ export function parseInstruction(node: Instruction, options: ParseInstructionOpt
 export function locate(error: unknown, node: Instruction, file: string | undefined): unknown {
   if (error instanceof DockerfileSyntaxError) return error;
   if (error instanceof InstructionError) {
-    const ranges = error.part === undefined ? [node.range] : [node.range, error.part];
+    // The part at fault (a flag, an argument) comes first: editors and `file:line:col` point at it, even on a continuation line.
+    const ranges = error.part === undefined ? [node.range] : [error.part, node.range];
     return new DockerfileSyntaxError(error.message, ranges, { cause: error, ...(file === undefined ? {} : { file }) });
   }
   if (isKilnError(error)) {

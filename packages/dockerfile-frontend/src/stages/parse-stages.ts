@@ -67,9 +67,10 @@ export interface ParsedStages {
  * an instruction other than ARG before the first FROM (`no build stage in
  * current context`), a base that expands to nothing (`base name (x) should
  * not be blank`), an empty platform (`empty platform value from expression
- * x`), a repeated stage name (`duplicate stage name "x"`, both FROM lines in
- * `ranges`), a platform that does not parse (`failed to parse platform x: …`),
- * or a shell expansion error in FROM or a global ARG default.
+ * x`), a platform that does not parse (`failed to parse platform x: …`),
+ * or a shell expansion error in FROM or a global ARG default. A repeated
+ * stage name is not an error, as in BuildKit: the DuplicateStageName check
+ * warns about it, and a reference by name finds the first stage of that name.
  */
 export function parseStages(dockerfile: Dockerfile, options: ParseStagesOptions = {}): ParsedStages {
   const file = options.file;
@@ -105,17 +106,11 @@ export function parseStages(dockerfile: Dockerfile, options: ParseStagesOptions 
     }
   }
 
-  const byName = new Map<string, FromInstruction>();
   return {
     metaArgs,
     globalArgs,
     stages: stages.map(({ from, commands }, index): Stage => {
       const name = from.stageName?.value;
-      if (name !== undefined) {
-        const earlier = byName.get(name);
-        if (earlier !== undefined) throw located(`duplicate stage name ${JSON.stringify(name)}`, [from.range, earlier.range]);
-        byName.set(name, from);
-      }
       const baseName = expandOrThrow(() => expandWord(from.baseName.value, globalArgs, escape), from.node, file);
       if (baseName.value === '') {
         throw located(`base name (${from.baseName.value}) should not be blank`, [from.range, from.baseName.range]);
