@@ -3,7 +3,7 @@ import { selectManifest } from '@kiln/archive';
 import type { ImageStore, Leases, LocalContentStore } from '@kiln/content';
 import { DataLossError, NotFoundError } from '@kiln/errors';
 import { normalizeReference, parseImageConfig, parseReference, referenceToString, type Descriptor, type Digest, type ImageConfig, type Platform } from '@kiln/oci';
-import type { RegistryClient } from '@kiln/registry';
+import type { RegistryClient, ProgressListener } from '@kiln/registry';
 
 /** What resolving images needs: the root's stores, and a registry client (absent: offline, the store only). */
 export interface ImageSourceDeps {
@@ -33,6 +33,8 @@ export interface ResolveImageOptions {
   /** Ask the registry again even when kiln's store has the name (`--pull`). */
   readonly pull?: boolean;
   readonly signal?: AbortSignal;
+  /** Blob transfers of a pull from the registry, as they happen. */
+  readonly onProgress?: ProgressListener;
 }
 
 /**
@@ -63,7 +65,11 @@ export async function resolveImage(deps: ImageSourceDeps, ref: string, platform?
   if (deps.registry === undefined) throw new NotFoundError(`image ${JSON.stringify(ref)} is not in kiln's image store and no registry is configured`);
   const lease = deps.leases.create({ labels: { 'kiln.source': `pull ${tagged}` } });
   try {
-    const pulled = await deps.registry.pull(reference, deps.content, { ...(platform === undefined ? {} : { platform }), ...(options.signal === undefined ? {} : { signal: options.signal }) });
+    const pulled = await deps.registry.pull(reference, deps.content, {
+      ...(platform === undefined ? {} : { platform }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    });
     deps.leases.addResources(lease.id, [pulled.root, pulled.manifest, pulled.config, ...pulled.layers].map((d) => ({ digest: d.digest, mediaType: d.mediaType })));
     deps.images.put(tagged, pulled.root);
     return {

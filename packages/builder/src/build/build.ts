@@ -19,7 +19,7 @@ import { loadKilnRegistryHosts } from '../images/kiln-config.js';
 import { BuildError } from './build-error.js';
 import type { BuildOptions } from './build-options.js';
 import { EventQueue } from './event-queue.js';
-import { internalStep, withPullProgress } from './internal-steps.js';
+import { internalStep } from './internal-steps.js';
 import { sourceResolvers } from './source-resolvers.js';
 import { lintBuild, reportBuildLint, ResolvedBaseImages } from '../lint/build-lint.js';
 import type { BuildWarningEvent } from '../lint/lint.js';
@@ -159,8 +159,11 @@ async function runBuild(o: BuildOptions, emit: (event: BuildEvent) => void): Pro
         const digest = `kiln:load-metadata:${++metadataSteps}`;
         return internalStep(emit, digest, `[internal] load metadata for ${displayReference(ref)}`, async (_log, progress) => {
           // A pull happens here, so its blob transfers are this step's progress.
-          const deps = { ...imageDeps, registry: withPullProgress(registry, progress) };
-          const image = await resolveImage(deps, ref, platform, { pull: o.pull === true, ...(o.signal === undefined ? {} : { signal: o.signal }) });
+          const image = await resolveImage(imageDeps, ref, platform, {
+            pull: o.pull === true,
+            ...(o.signal === undefined ? {} : { signal: o.signal }),
+            onProgress: (p) => progress(p.descriptor.digest, p.descriptor.digest, p.current, p.total),
+          });
           baseImages.record(ref, image.config);
           return { ref: image.ref, digest: image.manifest.digest, config: image.config };
         });

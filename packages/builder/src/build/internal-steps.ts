@@ -1,4 +1,3 @@
-import type { RegistryClient, TransferProgress } from '@kiln/registry';
 import type { SolveEvent } from '@kiln/solver';
 
 /** Reports one line of a step's output (text, newline included). */
@@ -31,29 +30,4 @@ export async function internalStep<T>(
     emit({ type: 'vertex.failed', digest, name, time: Date.now(), error: error instanceof Error ? error : new Error(String(error)) });
     throw error;
   }
-}
-
-/**
- * The registry client with every `pull` reporting its blob transfers to
- * `progress` (the image source resolves through `pull` and takes no progress
- * listener of its own). Other members are the client's own, bound to it.
- */
-export function withPullProgress(registry: RegistryClient, progress: StepProgress): RegistryClient {
-  const report = (p: TransferProgress): void => {
-    const { digest } = p.descriptor;
-    progress(digest, digest, p.current, p.total);
-  };
-  return new Proxy(registry, {
-    get(target, prop) {
-      if (prop === 'pull') {
-        return (...args: Parameters<RegistryClient['pull']>) => {
-          const [reference, store, options] = args;
-          const outer = options?.onProgress;
-          return target.pull(reference, store, { ...options, onProgress: (p) => { report(p); outer?.(p); } });
-        };
-      }
-      const value: unknown = Reflect.get(target, prop, target);
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
 }
