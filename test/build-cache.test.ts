@@ -34,6 +34,7 @@ FROM busybox AS final
 COPY other.txt /other.txt
 RUN --mount=type=cache,target=/cache,id=log cat /other.txt >> /cache/log && cp /cache/log /seen.txt
 COPY --from=build /a.out /b.out /
+RUN --mount=type=bind,source=mounted.txt,target=/m.txt cat /m.txt > /mounted.out
 `;
 
 /** The instruction steps of a plain build, by the text after `[stage i/n] `: run (not cached) or cached, and why it missed. */
@@ -54,8 +55,8 @@ function build(k: KilnEnv, context: string, args: string[] = []): string {
 
 test.serial('the cache: all reused when nothing or only mtimes changed; one changed file reruns exactly its dependents and says why', (t) => {
   const k = fresh();
-  const context = writeContext(path.join(work, 'cache'), { Dockerfile: cacheDockerfile, 'src/a.txt': 'a\n', 'src/b.txt': 'b\n', 'other.txt': 'first\n' });
-  const all = ['COPY --from=build /a.out /b.out /', 'COPY other.txt /other.txt', 'COPY src/a.txt /a.txt', 'COPY src/b.txt /b.txt', 'RUN --mount=type=cache,target=/cache,id=log cat /other.txt >> /cache/log && cp /cache/log /seen.txt', 'RUN cat /a.txt > /a.out', 'RUN cat /b.txt > /b.out'];
+  const context = writeContext(path.join(work, 'cache'), { Dockerfile: cacheDockerfile, 'src/a.txt': 'a\n', 'src/b.txt': 'b\n', 'other.txt': 'first\n', 'mounted.txt': 'm\n' });
+  const all = ['COPY --from=build /a.out /b.out /', 'COPY other.txt /other.txt', 'COPY src/a.txt /a.txt', 'COPY src/b.txt /b.txt', 'RUN --mount=type=bind,source=mounted.txt,target=/m.txt cat /m.txt > /mounted.out', 'RUN --mount=type=cache,target=/cache,id=log cat /other.txt >> /cache/log && cp /cache/log /seen.txt', 'RUN cat /a.txt > /a.out', 'RUN cat /b.txt > /b.out'];
   t.deepEqual(ran(build(k, context)), all);
 
   const again = build(k, context);
@@ -63,16 +64,22 @@ test.serial('the cache: all reused when nothing or only mtimes changed; one chan
   t.true([...stepsOf(again).values()].every((s) => s.cached && s.missReasons.length === 0));
 
   const future = new Date(Date.now() + 3_600_000);
-  for (const f of ['src/a.txt', 'src/b.txt', 'other.txt']) fs.utimesSync(path.join(context, f), future, future);
+  for (const f of ['src/a.txt', 'src/b.txt', 'other.txt', 'mounted.txt']) fs.utimesSync(path.join(context, f), future, future);
   t.deepEqual(ran(build(k, context)), [], 'an mtime-only change reuses every step');
 
   fs.writeFileSync(path.join(context, 'src/b.txt'), 'b changed\n');
   const changed = build(k, context);
-  t.deepEqual(ran(changed), ['COPY --from=build /a.out /b.out /', 'COPY src/b.txt /b.txt', 'RUN cat /b.txt > /b.out'], changed);
+  t.deepEqual(ran(changed), ['COPY --from=build /a.out /b.out /', 'COPY src/b.txt /b.txt', 'RUN --mount=type=bind,source=mounted.txt,target=/m.txt cat /m.txt > /mounted.out', 'RUN cat /b.txt > /b.out'], changed);
   t.deepEqual(stepsOf(changed).get('COPY src/b.txt /b.txt')?.missReasons, ['src/b.txt changed']);
   t.regex(changed, /^#\d+ cache miss: src\/b\.txt changed$/m);
   const image = saveImage(k, 'kiln-test/cache', path.join(work, 'cache-image-1'));
   t.is(fileAt(image.tree, 'b.out'), 'b changed\n');
+
+  // A file only a bind mount reads is in that step's key too.
+  fs.writeFileSync(path.join(context, 'mounted.txt'), 'm changed\n');
+  const mounted = build(k, context);
+  t.deepEqual(ran(mounted), ['RUN --mount=type=bind,source=mounted.txt,target=/m.txt cat /m.txt > /mounted.out'], mounted);
+  t.deepEqual(stepsOf(mounted).get('RUN --mount=type=bind,source=mounted.txt,target=/m.txt cat /m.txt > /mounted.out')?.missReasons, ['mounted.txt changed']);
 
   // A build arg in scope is in every later RUN's key: those rerun, saying so.
   const arg = build(k, context, ['--build-arg', 'VERSION=2']);
@@ -83,18 +90,18 @@ test.serial('the cache: all reused when nothing or only mtimes changed; one chan
 
 test.serial('--no-cache reruns every step, --no-cache-filter only the named stage\'s; a cache mount keeps its files across builds', (t) => {
   const k = fresh();
-  const context = writeContext(path.join(work, 'nocache'), { Dockerfile: cacheDockerfile, 'src/a.txt': 'a\n', 'src/b.txt': 'b\n', 'other.txt': 'first\n' });
+  const context = writeContext(path.join(work, 'nocache'), { Dockerfile: cacheDockerfile, 'src/a.txt': 'a\n', 'src/b.txt': 'b\n', 'other.txt': 'first\n', 'mounted.txt': 'm\n' });
   build(k, context);
   const all = ran(build(k, context, ['--no-cache']));
-  t.is(all.length, 7, all.join('\n'));
+  t.is(all.length, 8, all.join('\n'));
 
   const filtered = build(k, context, ['--no-cache-filter', 'final']);
-  t.deepEqual(ran(filtered), ['COPY --from=build /a.out /b.out /', 'COPY other.txt /other.txt', 'RUN --mount=type=cache,target=/cache,id=log cat /other.txt >> /cache/log && cp /cache/log /seen.txt'], filtered);
+  t.deepEqual(ran(filtered), ['COPY --from=build /a.out /b.out /', 'COPY other.txt /other.txt', 'RUN --mount=type=bind,source=mounted.txt,target=/m.txt cat /m.txt > /mounted.out', 'RUN --mount=type=cache,target=/cache,id=log cat /other.txt >> /cache/log && cp /cache/log /seen.txt'], filtered);
 
   // The cache-mount step ran three times with "first"; a changed input appends once more.
   fs.writeFileSync(path.join(context, 'other.txt'), 'second\n');
   const next = build(k, context);
-  t.deepEqual(ran(next), ['COPY --from=build /a.out /b.out /', 'COPY other.txt /other.txt', 'RUN --mount=type=cache,target=/cache,id=log cat /other.txt >> /cache/log && cp /cache/log /seen.txt'], next);
+  t.deepEqual(ran(next), ['COPY --from=build /a.out /b.out /', 'COPY other.txt /other.txt', 'RUN --mount=type=bind,source=mounted.txt,target=/m.txt cat /m.txt > /mounted.out', 'RUN --mount=type=cache,target=/cache,id=log cat /other.txt >> /cache/log && cp /cache/log /seen.txt'], next);
   const image = saveImage(k, 'kiln-test/cache', path.join(work, 'cache-image-2'));
   t.is(fileAt(image.tree, 'seen.txt'), 'first\nfirst\nfirst\nsecond\n');
 });
