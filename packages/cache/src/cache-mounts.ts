@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { writeTransaction } from '@kiln/content';
 import { InvalidArgumentError } from '@kiln/errors';
 import type { CacheMountHandle } from './contract.js';
-import { identityAlive, ownIdentity } from './process-identity.js';
+import { identityAlive, ownIdentity } from '@kiln/content';
 import type { CacheState } from './state.js';
 
 /** How long a waiting `locked` user sleeps between looks at the holds, in milliseconds. */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import { writeTransaction } from '@kiln/content';
-import { identityAlive, ownIdentity } from './process-identity.js';
+import { identityAlive, ownIdentity } from '@kiln/content';
 
 /**
  * Holds on snapshots in the database: every live ref has one, carrying the

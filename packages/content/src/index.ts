@@ -19,3 +19,5 @@ export { GcRoots } from './gc-roots.js';
 export { type ContentRef, contentChildren } from './content-references.js';
 export { garbageCollect, type GarbageCollectOptions, type GarbageCollectResult, defaultGcGracePeriodMs } from './garbage-collect.js';
 export { openContentRoot, type ContentRoot } from './content-root.js';
+/** Who holds something: `<pid>.<start time>` of a process, and whether it still runs (for leases, ingests and holds that outlive a crash). */
+export { ownIdentity, identityAlive, processStartTime } from './process-identity.js';

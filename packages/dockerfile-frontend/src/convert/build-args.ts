@@ -1,3 +1,4 @@
+import type { ProxyEnv } from '@kiln/llb';
 /**
  * Build arguments that exist without an ARG line: the platform args and
  * TARGETSTAGE (global scope, FROM lines and redeclared ARGs), and the proxy
@@ -35,15 +36,6 @@ export function predefinedArgs(
   return new Map(pairs.map(([k, v]) => [k, overrides.get(k) ?? v]));
 }
 
-/** Proxy settings a RUN gets from `--build-arg` (BuildKit's `llb.ProxyEnv`). Absent fields were not given. */
-export interface ProxyEnv {
-  readonly httpProxy?: string;
-  readonly httpsProxy?: string;
-  readonly ftpProxy?: string;
-  readonly noProxy?: string;
-  readonly allProxy?: string;
-}
-
 const proxyKeys = {
   http_proxy: 'httpProxy',
   https_proxy: 'httpsProxy',
@@ -69,14 +61,4 @@ export function proxyEnvFromBuildArgs(buildArgs: ReadonlyMap<string, string>): P
     found = true;
   }
   return found ? out : undefined;
-}
-
-/** The proxy env as the process sees it: upper- and lower-case variables for each field given. */
-export function proxyEnvList(proxy: ProxyEnv): string[] {
-  const out: string[] = [];
-  for (const [name, field] of Object.entries(proxyKeys)) {
-    const value = proxy[field];
-    if (value !== undefined) out.push(`${name.toUpperCase()}=${value}`, `${name}=${value}`);
-  }
-  return out;
 }

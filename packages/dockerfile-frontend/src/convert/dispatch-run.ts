@@ -9,23 +9,12 @@ import { parseHeredocWord } from '@kiln/dockerfile-syntax';
 import type { ExecMeta, ExecMount, VertexInput } from '@kiln/llb';
 import { chompHeredocContent } from '../instructions/command-line.js';
 import type { RunInstruction } from '../instructions/commands-run.js';
-import type { ProxyEnv } from './build-args.js';
 import { withShell } from './dispatch-metadata.js';
 import { dispatchRunMounts, type PendingMount } from './dispatch-run-mounts.js';
 import { locationsOf, type ConvertContext, type DispatchSite, type ScopedArg, type StageState } from './dispatch-state.js';
 import type { EnvList } from './env-list.js';
 import { commitToHistory } from './image-draft.js';
 import { prefixCommand, processCmdEnv, summarizeHeredoc, uppercaseCmd } from './step-name.js';
-
-/**
- * An exec's meta with BuildKit's proxy env: the proxy build-args the
- * process sees without an ARG. It is part of the vertex (as in BuildKit's
- * op) but the worker leaves it out of the cache key and adds
- * `proxyEnvList(proxyEnv)` to the process environment.
- */
-export interface ExecMetaWithProxy extends ExecMeta {
-  readonly proxyEnv?: ProxyEnv;
-}
 
 /** `|N K=v … cmd`: BuildKit's `runCommandString` for the history line. */
 export function runCommandString(args: readonly string[], buildArgs: readonly ScopedArg[], env: EnvList): string {
@@ -91,7 +80,7 @@ export function dispatchRun(ctx: ConvertContext, d: StageState, c: RunInstructio
 
   let env = d.env;
   if (runMounts.sshSocket !== undefined && !env.has('SSH_AUTH_SOCK')) env = env.set('SSH_AUTH_SOCK', runMounts.sshSocket);
-  const meta: ExecMetaWithProxy = {
+  const meta: ExecMeta = {
     args,
     env: env.toArray(),
     cwd: d.dir === '' ? '/' : d.dir,

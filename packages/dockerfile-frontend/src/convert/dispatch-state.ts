@@ -5,9 +5,8 @@
  */
 import type { SourceRange } from '@kiln/errors';
 import type { EscapeToken } from '@kiln/shell';
-import type { GraphBuilder, SourceLocation, VertexInput } from '@kiln/llb';
+import type { GraphBuilder, ProxyEnv, SourceLocation, VertexInput } from '@kiln/llb';
 import type { Platform } from '@kiln/oci';
-import type { ProxyEnv } from './build-args.js';
 import type { EnvList } from './env-list.js';
 import type { ImageDraft } from './image-draft.js';
 import type { ConvertWarning } from './types.js';

@@ -1,32 +1,11 @@
 /**
- * POSIX path arithmetic for paths inside an image (Go's `path.Clean` and
- * `path.Join`, BuildKit's `system.NormalizePath` for Linux), without Node.
+ * POSIX path arithmetic for paths inside an image (BuildKit's
+ * `system.NormalizePath` for Linux), without Node, on Go's `path.Clean` and
+ * `path.Join` from `@kiln/patterns`.
  */
+import { cleanPath, joinPath } from '@kiln/patterns';
 
-/** Go's `path.Clean`: the shortest equivalent path; `''` becomes `.`. */
-export function cleanPath(p: string): string {
-  if (p === '') return '.';
-  const rooted = p.startsWith('/');
-  const out: string[] = [];
-  for (const part of p.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') {
-      if (out.length > 0 && out[out.length - 1] !== '..') out.pop();
-      else if (!rooted) out.push('..');
-      continue;
-    }
-    out.push(part);
-  }
-  const joined = out.join('/');
-  if (rooted) return `/${joined}`;
-  return joined === '' ? '.' : joined;
-}
-
-/** Go's `path.Join`: the non-empty parts joined with `/` and cleaned; `''` when all are empty. */
-export function joinPath(...parts: readonly string[]): string {
-  const kept = parts.filter((p) => p !== '');
-  return kept.length === 0 ? '' : cleanPath(kept.join('/'));
-}
+export { cleanPath, joinPath };
 
 /**
  * BuildKit's `NormalizePath` on Linux: `p` resolved against `parent` (when
