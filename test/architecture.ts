@@ -29,8 +29,8 @@ export const packageRules: Readonly<Record<string, PackageRule>> = {
   registry: { mayImport: ['content', 'oci'], pure: false, thirdParty: ['p-queue'] },
   // OCI layouts and docker archives, read (by source, `kiln load`) and written (by exporter, `kiln save`); tars through layer's codec.
   archive: { mayImport: ['content', 'oci', 'layer'], pure: false, thirdParty: [] },
-  // Checksums read a ref's tree, which must be mounted first (through sys, as BuildKit's cache mounts), and
-  // select paths with wildcards and --exclude patterns (through patterns).
+  // Layer chains are stacked as overlay option data (sys' mount-option helpers), and checksums select
+  // paths with wildcards and --exclude patterns (patterns).
   cache: { mayImport: ['snapshot', 'layer', 'content', 'oci', 'sys', 'patterns'], pure: false, thirdParty: ['xxhash-wasm'] },
   source: { mayImport: ['cache', 'registry', 'archive', 'content', 'patterns', 'llb', 'oci'], pure: false, thirdParty: [] },
   // Tars are written with layer's own codec (tar-stream mangles big uids and binary xattrs, deps.md).

@@ -20,3 +20,5 @@ export { BLOCK_SIZE, paddingFor } from './tar/tar-header.js';
 export { encodeTarHeader, compareStrings } from './tar/encode-header.js';
 export { createTarEncoder, encodeTar, type TarEncoder, type TarInput } from './tar/tar-encoder.js';
 export { parseTar, type TarEntry, type ParseTarOptions } from './tar/parse-tar.js';
+/** A directory showing some mounts for the duration of a callback (bind sources in place, else a temporary mount). */
+export { withMountedDir } from './mounts.js';

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { writeTransaction } from '@kiln/content';
-import { mountAll, unmountRecursive, type Mount } from '@kiln/sys';
+import { withMountedDir } from '@kiln/layer';
+import type { Mount } from '@kiln/snapshot';
 import type { ImmutableRef } from '../contract.js';
 import type { CacheState } from '../state.js';
 import { walkTree, type TreeEntry, type TreeEntryKind } from './tree-entry.js';
@@ -25,7 +26,7 @@ export async function treeIndex(state: CacheState, ref: ImmutableRef): Promise<r
   }
   const view = await ref.mount();
   try {
-    const entries = await withDir(view.mounts, (dir) => walkTree(state, dir));
+    const entries = await withMountedDir(view.mounts, true, (dir) => walkTree(state, dir));
     storeIndex(state, ref.id, entries);
     remember(ref.id, entries);
     return entries;
@@ -80,19 +81,3 @@ export function dropIndex(state: CacheState, snapshot: string): void {
   recent.delete(snapshot);
 }
 
-/** Calls `use` with a directory showing `mounts`: a bind's source in place, else a temporary read-only mount. */
-async function withDir<T>(mounts: readonly Mount[], use: (dir: string) => Promise<T>): Promise<T> {
-  const only = mounts[0];
-  if (mounts.length === 1 && only!.type === 'bind' && (only!.target ?? '') === '') return use(only!.source);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kiln-cache-view-'));
-  try {
-    mountAll(mounts.map((m) => ({ ...m, options: [...m.options, 'ro'] })), dir);
-    try {
-      return await use(dir);
-    } finally {
-      unmountRecursive(dir);
-    }
-  } finally {
-    fs.rmdirSync(dir);
-  }
-}
