@@ -2,10 +2,9 @@
  * The grammar of instruction lines (continuations already joined), as a
  * chevrotain CstParser. The keyword token decides the family (its lexer mode
  * chose the argument tokens), ONBUILD prefixes nest another instruction.
- * `instructions` reads many lines at once, each ended by a `LineEnd`: lexing
- * and parsing cost mostly per call, not per token, so a file's lines go in one
- * call; `instruction` reads one line, which reports its errors on its own.
- * One parser instance is built on first use and reused.
+ * `instructions` reads the lines of a batch at once (a fixed cost per call is
+ * paid once per file), `instruction` one line, which reports its errors on its
+ * own. The parser instances are built on first use and reused.
  */
 import type { CstNode, ILexingError, IOrAlt, IRecognitionException } from 'chevrotain';
 import type { EscapeChar } from './ast.js';
@@ -14,7 +13,7 @@ import {
   Flag,
   HealthType,
   Healthcheck,
-  LineEnd,
+  Keyword,
   Onbuild,
   QuotedKeyword,
   QuotedWord,
@@ -27,7 +26,7 @@ import {
   instructionLexer,
 } from './tokens.js';
 
-const { CstParser, tokenMatcher } = chevrotain;
+const { CstParser, EOF, tokenMatcher } = chevrotain;
 
 /**
  * The instruction-line grammar. Rules are class properties, as chevrotain's examples write them.
@@ -49,13 +48,13 @@ export class InstructionParser extends CstParser {
     this.performSelfAnalysis();
   }
 
-  /** Lines of a batch, each ended by a `LineEnd`. */
+  /** The lines of a batch (their ends are not tokens: see {@link parseInstructionLines}). */
   instructions = this.RULE('instructions', () => {
-    this.MANY(() => {
-      this.SUBRULE(this.instruction);
-      this.CONSUME(LineEnd);
-    });
+    // `instruction` is all optional, so without the gate it would match once more at the end, empty.
+    this.MANY({ GATE: this.#notAtEnd, DEF: () => this.SUBRULE(this.instruction) });
   });
+
+  #notAtEnd = (): boolean => this.LA(1).tokenType !== EOF;
 
   #families: IOrAlt<void>[] | undefined;
 
@@ -157,29 +156,43 @@ export function parseInstructionLine(text: string, escapeChar: EscapeChar): Inst
 /**
  * Lexes and parses joined instruction lines in one call. `lines` is their
  * texts, each followed by `\n` (which no joined line contains); `starts[i]`
- * is the offset of line `i` in it. Returns the `instructions` CST, with one
- * `instruction` child per line whose tokens' `startOffset` are made relative
- * to their own line (as {@link parseInstructionLine} gives them), or undefined
- * when anything in the batch fails to lex or parse: the caller then parses the
- * lines one by one, so every error is reported exactly as for a line alone.
+ * is the offset of line `i` in it, and no line is blank or starts with a
+ * blank. Returns the `instructions` CST, with one `instruction` child per line
+ * whose tokens' `startOffset` are made relative to their own line (as
+ * {@link parseInstructionLine} gives them), or undefined when the batch cannot
+ * stand for the lines alone: something failed to lex or parse, or a line's
+ * instruction did not stay within it. The caller then parses the lines one by
+ * one, so every error is reported exactly as for a line alone.
  */
 export function parseInstructionLines(lines: string, starts: readonly number[], escapeChar: EscapeChar): CstNode | undefined {
   const lexed = instructionLexer(escapeChar).tokenize(lines);
   if (lexed.errors.length > 0) return undefined;
+  const tokens = lexed.tokens;
+  // Line ends are not tokens, so check that every line is one instruction of its own: its first
+  // token starts the line and is a keyword (alone, a line's first word is never a flag; after
+  // `RUN --x`, a next line `--y` would lex as one), and the line has an instruction keyword, not
+  // only ONBUILD prefixes (which would take the next line's instruction). Then the parser, which
+  // cannot take a keyword after an instruction keyword, ends each instruction with its line.
+  // The CST will hold these same token objects: rebasing them here rebases the tree.
+  let line = -1;
+  let nextStart = starts[0] ?? 0;
+  let base = 0;
+  let hasInstruction = true;
+  for (const t of tokens) {
+    if (t.startOffset >= nextStart) {
+      if (!hasInstruction || t.startOffset !== nextStart || !(tokenMatcher(t, Keyword) || t.tokenType === UnknownKeyword)) return undefined;
+      base = nextStart;
+      nextStart = starts[++line + 1] ?? lines.length;
+      hasInstruction = false;
+    }
+    if (!hasInstruction && ((t.tokenType !== Onbuild && tokenMatcher(t, Keyword)) || t.tokenType === UnknownKeyword)) hasInstruction = true;
+    t.startOffset -= base;
+  }
+  if (!hasInstruction || line !== starts.length - 1) return undefined;
   const p = instructionParser();
-  p.input = lexed.tokens;
+  p.input = tokens;
   const cst = p.instructions();
   if (p.errors.length > 0) return undefined;
   if ((cst.children['instruction']?.length ?? 0) !== starts.length) return undefined;
-  // The CST holds these same token objects: rebasing them here rebases the tree.
-  let line = 0;
-  let base = starts[0] ?? 0;
-  for (const t of lexed.tokens) {
-    if (tokenMatcher(t, LineEnd)) {
-      base = starts[++line] ?? 0;
-    } else {
-      t.startOffset -= base;
-    }
-  }
   return cst;
 }

@@ -16,8 +16,10 @@
  * raw text, because BuildKit decides "JSON or not" by trying.
  *
  * Several lines can be lexed in one call, each ended by `\n` (which a joined
- * line never contains): the `LineEnd` tokens return to the start mode, and no
- * other token crosses a `\n`, so every line lexes as it would alone. The
+ * line never contains): a line end is skipped like a blank but returns to the
+ * start mode, and no other token crosses a `\n`, so every line lexes as it
+ * would alone, except that a line's first word sees the previous line's last
+ * token (see `parseInstructionLines` for how that is caught). The
  * `wordsOfText` mode splits arbitrary text, where `\n` is an ordinary character.
  */
 import type { IToken, TokenType } from 'chevrotain';
@@ -118,11 +120,10 @@ export const RawText = createToken({
 /** A word up to the next blank; quotes are ordinary characters. */
 export const Word = createToken({ name: 'Word', pattern: /[^ \t\v\f\r\n]+/ });
 
-/** Ends one line of a batch in the start mode (an empty line, or ONBUILD without an instruction). */
-export const LineEnd = createToken({ name: 'LineEnd', pattern: Lexer.NA });
-const LineEndInStart = createToken({ name: 'LineEndInStart', pattern: '\n', line_breaks: true, categories: [LineEnd] });
-/** Ends one line of a batch in an argument mode, back to the start mode for the next line. */
-const LineEndInArguments = createToken({ name: 'LineEndInArguments', pattern: '\n', line_breaks: true, categories: [LineEnd], pop_mode: true });
+// The end of a line in a batch: skipped, as a token per line would cost the lexer and the parser
+// as much as a word. In an argument mode it returns to the start mode for the next line.
+const LineEndInStart = createToken({ name: 'LineEndInStart', pattern: '\n', line_breaks: true, group: Lexer.SKIPPED });
+const LineEndInArguments = createToken({ name: 'LineEndInArguments', pattern: '\n', line_breaks: true, group: Lexer.SKIPPED, pop_mode: true });
 
 function isBlank(c: number): boolean {
   return c === 32 || c === 9 || c === 11 || c === 12 || c === 13;
@@ -226,7 +227,6 @@ export const allTokens: readonly TokenType[] = [
   HealthType,
   RawText,
   Word,
-  LineEnd,
   LineEndInStart,
   LineEndInArguments,
 ];
