@@ -1,12 +1,12 @@
 // kiln build end to end: RUN forms and heredocs, --mount=bind|cache|tmpfs|secret|ssh, --network, secrets kept out of
 // every byte kiln writes, and failed builds: BuildKit's error block, a non-zero exit, nothing left mounted or running.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import { buildImage, busyboxEnv, entryAt, fileAt, kilnBuild, kilnBuildAsync, leftovers, readLayout, writeContext } from './support/build-cli.ts';
-import { makeBusyboxLayout, type KilnEnv } from './support/images-cli.ts';
+import { kilnBin, makeBusyboxLayout, type KilnEnv } from './support/images-cli.ts';
 
 let work: string;
 let layout: string;
@@ -157,5 +157,25 @@ test.serial('a failed RUN shows its Dockerfile line, the marked lines around it,
   t.regex(ssh.stderr, /Dockerfile:2/);
   t.regex(ssh.stderr, /SSH|ssh/);
   t.regex(ssh.stderr, /--ssh/);
+  t.deepEqual(leftovers(k.root), { mounts: [], containers: [] });
+});
+
+test.serial('an interrupted build (SIGINT) cancels its running step, exits non-zero and leaves nothing mounted or running', async (t) => {
+  const context = writeContext(path.join(work, 'interrupt'), { Dockerfile: 'FROM busybox\nRUN --mount=type=cache,target=/c --mount=type=tmpfs,target=/t sleep 30\n' });
+  const child = spawn(kilnBin, ['build', '--progress=plain', context], { env: k.env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  let interrupted = false;
+  child.stderr.on('data', (b: Buffer) => {
+    stderr += b.toString();
+    if (!interrupted && /RUN --mount=type=cache/.test(stderr)) {
+      interrupted = true;
+      setTimeout(() => child.kill('SIGINT'), 500);
+    }
+  });
+  const started = Date.now();
+  const status = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  t.not(status, 0);
+  t.true(Date.now() - started < 20_000, 'the sleeping step was killed, not waited for');
+  t.regex(stderr, /^#\d+ CANCELED$/m);
   t.deepEqual(leftovers(k.root), { mounts: [], containers: [] });
 });
