@@ -88,7 +88,8 @@ export class JsonArrayParser extends CstParser {
 let shared: { lexer: InstanceType<typeof Lexer>; parser: JsonArrayParser } | undefined;
 
 function jsonGrammar(): { lexer: InstanceType<typeof Lexer>; parser: JsonArrayParser } {
-  shared ??= { lexer: new Lexer(jsonTokens, { positionTracking: 'onlyOffset', skipValidations: true }), parser: new JsonArrayParser() };
+  // Any lexing error means "not JSON", so the lexer stops at the first instead of recovering.
+  shared ??= { lexer: new Lexer(jsonTokens, { positionTracking: 'onlyOffset', skipValidations: true, recoveryEnabled: false }), parser: new JsonArrayParser() };
   return shared;
 }
 

@@ -103,7 +103,8 @@ export function parse(text: string, options: ParseOptions = {}): ParseResult {
         diagnostics.push({ severity: 'warning', message: warning.message, range, code: warning.code });
       }
       if (instruction === undefined) continue;
-      if (canContainHeredoc(instruction) && scanned.line.text.includes('<<')) {
+      // Only a batch's last line can have `<<`: `more` says it does.
+      if (more && i === batch.length - 1 && canContainHeredoc(instruction)) {
         instructions.push(readHeredocs(scanner, scanned, instruction, error));
       } else {
         instructions.push(instruction);
@@ -128,22 +129,29 @@ export function parse(text: string, options: ParseOptions = {}): ParseResult {
 function batchShapes(batch: readonly ScannedLine[]): (LineShape | undefined)[] | undefined {
   const first = batch[0];
   if (first === undefined) return undefined;
-  let joined = '';
+  const texts: string[] = [];
   const starts: number[] = [];
-  for (const scanned of batch) {
-    if (scanned.escapeChar !== first.escapeChar) return undefined;
-    if (isBlankText(scanned.line.text)) continue;
-    starts.push(joined.length);
-    joined += scanned.line.text + '\n';
-  }
+  const lineOf: number[] = [];
   const shapes: (LineShape | undefined)[] = [];
-  if (starts.length > 0) {
-    const cst = parseInstructionLines(joined, starts, first.escapeChar);
-    if (cst === undefined) return undefined;
-    const parsed = lineShapes(cst);
-    let next = 0;
-    for (const scanned of batch) shapes.push(isBlankText(scanned.line.text) ? undefined : parsed[next++]);
+  let length = 0;
+  for (let i = 0; i < batch.length; i++) {
+    const scanned = batch[i]!;
+    if (scanned.escapeChar !== first.escapeChar) return undefined;
+    const text = scanned.line.text;
+    shapes.push(undefined);
+    if (isBlankText(text)) continue;
+    starts.push(length);
+    lineOf.push(i);
+    texts.push(text);
+    length += text.length + 1;
   }
+  if (texts.length === 0) return shapes;
+  // One flat string (join copies once), each line ended by `\n`.
+  texts.push('');
+  const cst = parseInstructionLines(texts.join('\n'), starts, first.escapeChar);
+  if (cst === undefined) return undefined;
+  const parsed = lineShapes(cst);
+  for (let k = 0; k < lineOf.length; k++) shapes[lineOf[k]!] = parsed[k];
   return shapes;
 }
 
