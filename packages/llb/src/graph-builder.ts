@@ -49,6 +49,7 @@ export class GraphBuilder {
       ignoreCache: options.metadata?.ignoreCache ?? false,
       ...(options.metadata?.stableId === undefined ? {} : { stableId: options.metadata.stableId }),
       ...(options.metadata?.progressGroup === undefined ? {} : { progressGroup: options.metadata.progressGroup }),
+      ...(options.metadata?.partLabels === undefined ? {} : { partLabels: options.metadata.partLabels }),
     };
     if (existing === undefined) {
       this.#vertices.set(digest, { vertex, metadata, locations: [...(options.locations ?? [])] });

@@ -42,6 +42,12 @@ export interface VertexMetadata {
    * the last run of this step even though its digest changed.
    */
   readonly stableId?: string;
+  /**
+   * Names for people of some of the step's cache-key parts, used when a miss
+   * is explained: `{ 'env VERSION': 'build-arg VERSION' }` makes a changed
+   * build arg read as such rather than as an environment variable.
+   */
+  readonly partLabels?: Readonly<Record<string, string>>;
   /** Vertices with the same group id are shown as one step (for instance, the pieces of one COPY). */
   readonly progressGroup?: { readonly id: string; readonly name: string };
 }

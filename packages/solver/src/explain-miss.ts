@@ -12,12 +12,18 @@ export const MAX_PATHS_PER_INPUT = 3;
  * @param current - the key parts of this build.
  * @param last - the key parts recorded when the step last ran ({@link CacheStore.lastParts}).
  * @param inputNames - per input, the progress name of the vertex it comes from, when known.
+ * @param partLabels - names for people of op parts (`env VERSION` → `build-arg VERSION`), from the vertex's metadata.
  * @returns the phrases; `['no cached result for this definition']` when the
  *   parts are equal (the op changed in a way its parts do not name, or the
  *   cached result was pruned).
  */
-export function cacheMissReasons(current: KeyParts, last: KeyParts, inputNames: readonly (string | undefined)[] = []): string[] {
-  const reasons = [...opPartReasons(current.op, last.op)];
+export function cacheMissReasons(
+  current: KeyParts,
+  last: KeyParts,
+  inputNames: readonly (string | undefined)[] = [],
+  partLabels: Readonly<Record<string, string>> = {},
+): string[] {
+  const reasons = [...opPartReasons(current.op, last.op, partLabels)];
   if (current.inputs.length !== last.inputs.length) {
     reasons.push(`inputs changed (${last.inputs.length} before, ${current.inputs.length} now)`);
   } else {
@@ -41,20 +47,27 @@ export function cacheMissReasons(current: KeyParts, last: KeyParts, inputNames: 
  * `src/app.js changed, env VERSION changed`. At most `limit` phrases; the rest
  * are counted (`and 2 more changes`).
  */
-export function explainCacheMiss(current: KeyParts, last: KeyParts, inputNames: readonly (string | undefined)[] = [], limit = 4): string {
-  const reasons = cacheMissReasons(current, last, inputNames);
+export function explainCacheMiss(
+  current: KeyParts,
+  last: KeyParts,
+  inputNames: readonly (string | undefined)[] = [],
+  limit = 4,
+  partLabels: Readonly<Record<string, string>> = {},
+): string {
+  const reasons = cacheMissReasons(current, last, inputNames, partLabels);
   const shown = reasons.slice(0, limit);
   const rest = reasons.length - shown.length;
   return rest > 0 ? `${shown.join(', ')}, and ${rest} more ${rest === 1 ? 'change' : 'changes'}` : shown.join(', ');
 }
 
-function opPartReasons(current: Readonly<Record<string, string>>, last: Readonly<Record<string, string>>): string[] {
+function opPartReasons(current: Readonly<Record<string, string>>, last: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): string[] {
   const reasons: string[] = [];
+  const label = (name: string): string => labels[name] ?? name;
   for (const name of Object.keys(current)) {
-    if (!(name in last)) reasons.push(`${name} added`);
-    else if (current[name] !== last[name]) reasons.push(`${name} changed`);
+    if (!(name in last)) reasons.push(`${label(name)} added`);
+    else if (current[name] !== last[name]) reasons.push(`${label(name)} changed`);
   }
-  for (const name of Object.keys(last)) if (!(name in current)) reasons.push(`${name} removed`);
+  for (const name of Object.keys(last)) if (!(name in current)) reasons.push(`${label(name)} removed`);
   return reasons;
 }
 

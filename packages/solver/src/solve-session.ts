@@ -262,7 +262,7 @@ export class SolveSession {
     const last = await this.#bestEffort(state, 'read the last build of this step', () => this.#options.cacheStore.lastParts(stableId));
     if (last === undefined) return;
     const names = state.dv.vertex.inputs.map((input) => this.#states.get(input.digest)?.dv.metadata.name);
-    this.#emit({ type: 'vertex.cachemiss', digest: state.dv.digest, reason: explainCacheMiss(parts, last, names), time: this.#now() });
+    this.#emit({ type: 'vertex.cachemiss', digest: state.dv.digest, reason: explainCacheMiss(parts, last, names, 4, state.dv.metadata.partLabels ?? {}), time: this.#now() });
   }
 
   /** Remembers the parts of a step that ran or was reused, so the next miss is explained against this build. */

@@ -96,10 +96,21 @@ export function dispatchRun(ctx: ConvertContext, d: StageState, c: RunInstructio
   d.state = ctx.graph
     .add({ type: 'exec', meta, mounts, secretEnv: runMounts.secretEnv }, inputs, {
       platform: d.platform,
-      metadata: { name, ignoreCache: d.ignoreCache, stableId: site.stableId },
+      metadata: { name, ignoreCache: d.ignoreCache, stableId: site.stableId, partLabels: buildArgLabels(d) },
       locations: locationsOf(ctx, site),
     })
     .output(0);
   commitToHistory(d.image, `RUN ${runCommandString(args, d.buildArgs, d.env)}`, true, true, ctx.created);
 }
 
+/**
+ * Labels for the environment entries a RUN got from build args (ARGs in scope
+ * that no ENV of the image sets), so that a cache miss reads
+ * `build-arg VERSION changed` rather than `env VERSION changed`.
+ */
+function buildArgLabels(d: StageState): Record<string, string> {
+  const fromEnv = new Set((d.image.config.Env ?? []).map((e) => e.slice(0, e.indexOf('=') < 0 ? e.length : e.indexOf('='))));
+  const labels: Record<string, string> = {};
+  for (const arg of d.buildArgs) if (arg.value !== undefined && !fromEnv.has(arg.key)) labels[`env ${arg.key}`] = `build-arg ${arg.key}`;
+  return labels;
+}
