@@ -29,8 +29,14 @@ export interface ExecProcess {
   readonly user?: string;
 }
 
-/** Network mode of a step: a private namespace with only loopback, or the host's network. */
-export type NetworkMode = 'none' | 'host';
+/**
+ * Network mode of a step, as BuildKit's: `none`, a namespace of its own with
+ * only loopback; `sandbox`, a namespace of its own with loopback and outbound
+ * connectivity through user-mode NAT (the internet and the host's non-loopback
+ * addresses are reachable, the host's interfaces, ports and loopback are not);
+ * `host`, the host's own network.
+ */
+export type NetworkMode = 'none' | 'sandbox' | 'host';
 
 /** Everything one run needs. */
 export interface ExecRequest {

@@ -3,7 +3,8 @@
  * Runs RUN steps: one process in a fresh container of an OCI runtime (crun
  * where it works on the host, runc otherwise), on a root filesystem given as
  * mounts, with Docker's default isolation (namespaces, capabilities, seccomp,
- * masked paths), and nothing left behind.
+ * masked paths), BuildKit's network modes (`none`, `sandbox` through
+ * slirp4netns, `host`), and nothing left behind.
  */
 export type { Executor, ExecRequest, ExecResult, ExecProcess, ExecMount, NetworkMode } from './executor.js';
 export { OciExecutor, type OciExecutorOptions } from './oci-executor.js';
@@ -15,3 +16,4 @@ export { resolveUser, type ResolvedUser } from './user.js';
 export { secureJoin } from './secure-join.js';
 export { containerHosts, containerResolvConf } from './etc-files.js';
 export { recordMountStubs, type MountStubs } from './mount-stubs.js';
+export { openSandboxNetwork, sandboxAddresses, type SandboxNetwork, type SandboxNetworkOptions } from './sandbox-network.js';

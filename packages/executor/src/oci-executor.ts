@@ -9,6 +9,7 @@ import type { ExecMount, ExecRequest, ExecResult, Executor } from './executor.js
 import { recordMountStubs } from './mount-stubs.js';
 import { chooseRuntime, type RuntimeChoice } from './runtime-choice.js';
 import { buildRuntimeSpec } from './runtime-spec.js';
+import { openSandboxNetwork, type SandboxNetwork } from './sandbox-network.js';
 import { goArch } from './seccomp-profile.js';
 import { secureJoin } from './secure-join.js';
 import { resolveUser } from './user.js';
@@ -21,6 +22,8 @@ export interface OciExecutorOptions {
   readonly runtime?: RuntimeChoice;
   /** Leave out the seccomp profile (for kernels or runtimes without seccomp). */
   readonly seccomp?: boolean;
+  /** The slirp4netns binary for network mode `sandbox`; looked up on PATH when absent. */
+  readonly slirp4netns?: string;
 }
 
 /**
@@ -34,12 +37,14 @@ export interface OciExecutorOptions {
 export class OciExecutor implements Executor {
   readonly #stateDir: string;
   readonly #seccomp: boolean;
+  readonly #slirp4netns: string | undefined;
   #runtime: RuntimeChoice | undefined;
 
   constructor(options: OciExecutorOptions) {
     this.#stateDir = options.stateDir;
     this.#runtime = options.runtime;
     this.#seccomp = options.seccomp ?? true;
+    this.#slirp4netns = options.slirp4netns;
   }
 
   /** The runtime this executor drives (probing on first use). */
@@ -59,6 +64,7 @@ export class OciExecutor implements Executor {
     fs.mkdirSync(rootfs);
     let mounted = false;
     let stubs: ReturnType<typeof recordMountStubs> | undefined;
+    let sandbox: SandboxNetwork | undefined;
     try {
       mountAll(request.rootfs, rootfs);
       mounted = true;
@@ -77,6 +83,10 @@ export class OciExecutor implements Executor {
         { type: 'bind', source: resolvFile, destination: '/etc/resolv.conf', options: ['rbind', 'rprivate'] },
         ...(request.mounts ?? []),
       ];
+      if (network === 'sandbox') {
+        sandbox = await openSandboxNetwork(this.#slirp4netns === undefined ? {} : { slirp4netns: this.#slirp4netns });
+        request.signal?.throwIfAborted();
+      }
       const spec = buildRuntimeSpec({
         rootfsPath: rootfs,
         args: request.process.args,
@@ -84,6 +94,7 @@ export class OciExecutor implements Executor {
         cwd,
         user,
         network,
+        ...(sandbox === undefined ? {} : { networkNamespacePath: sandbox.namespacePath }),
         hostname,
         mounts,
         noNewPrivileges: request.noNewPrivileges ?? false,
@@ -99,9 +110,12 @@ export class OciExecutor implements Executor {
         const [file, ...prefix] = runtime.command;
         spawnSync(file!, [...prefix, '--root', stateRoot, 'delete', '--force', id], { stdio: 'ignore' });
       }
+      // The kernel takes tens of milliseconds to tear a namespace down: let it overlap the file clean-up.
+      const networkClosed = sandbox?.close();
       stubs?.cleanup();
       if (mounted) unmountRecursive(rootfs);
       fs.rmSync(bundle, { recursive: true, force: true });
+      await networkClosed;
     }
   }
 

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { NotFoundError } from '@kiln/errors';
+import { which } from './which.js';
 
 /** An OCI runtime kiln can drive: its name, the binary, how to invoke it, and why it was chosen. */
 export interface RuntimeChoice {
@@ -39,20 +40,6 @@ const candidates: readonly Candidate[] = [
   { name: 'crun', variant: 'crun without the hybrid cgroup2 mount', applies: () => fs.existsSync('/sys/fs/cgroup/unified/cgroup.controllers'), command: privateCgroupView },
   { name: 'runc', variant: 'runc', applies: () => true, command: (p) => [p] },
 ];
-
-function which(name: string): string | undefined {
-  if (name.includes('/')) return fs.existsSync(name) ? name : undefined;
-  for (const dir of (process.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin').split(':')) {
-    const p = path.join(dir, name);
-    try {
-      fs.accessSync(p, fs.constants.X_OK);
-      return p;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
 
 /**
  * Runs a trivial container (the host's /bin/true, with the host's /usr, /bin

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@kiln/errors';
 import { defaultCapabilities } from './capabilities.js';
 import type { ExecMount, NetworkMode } from './executor.js';
 import { defaultSeccompProfile, type LinuxSeccomp } from './seccomp-profile.js';
@@ -20,7 +21,7 @@ export interface RuntimeSpec {
   readonly hostname: string;
   readonly mounts: readonly ExecMount[];
   readonly linux: {
-    readonly namespaces: readonly { readonly type: string }[];
+    readonly namespaces: readonly { readonly type: string; readonly path?: string }[];
     readonly maskedPaths: readonly string[];
     readonly readonlyPaths: readonly string[];
     readonly resources: { readonly devices: readonly { readonly allow: boolean; readonly access: string }[] };
@@ -36,6 +37,12 @@ export interface RuntimeSpecInput {
   readonly cwd: string;
   readonly user: ResolvedUser;
   readonly network: NetworkMode;
+  /**
+   * The network namespace to join, as a path (e.g. `/proc/<pid>/ns/net`);
+   * required for `sandbox`, which the executor prepares before the run, and
+   * not allowed otherwise.
+   */
+  readonly networkNamespacePath?: string;
   readonly hostname: string;
   /** Mounts after the standard ones, already including /etc/hosts and /etc/resolv.conf. */
   readonly mounts: readonly ExecMount[];
@@ -83,14 +90,21 @@ export function withDefaultEnv(env: readonly string[], home: string): string[] {
 
 /**
  * The OCI runtime spec for one RUN step: pid, ipc, uts and mount namespaces
- * (and network unless `host`), Docker's default capabilities, seccomp
- * profile, masked and read-only paths, and no device access beyond the
- * runtime's defaults. Pure: the same input gives the same spec.
+ * (and network: a new one for `none`, the prepared one at
+ * `networkNamespacePath` for `sandbox`, the host's for `host`), Docker's
+ * default capabilities, seccomp profile, masked and read-only paths, and no
+ * device access beyond the runtime's defaults. Pure: the same input gives the
+ * same spec. Throws InvalidArgumentError when `networkNamespacePath` is
+ * missing for `sandbox` or given for another mode.
  */
 export function buildRuntimeSpec(input: RuntimeSpecInput): RuntimeSpec {
   const caps = [...defaultCapabilities];
-  const namespaces = [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }];
-  if (input.network !== 'host') namespaces.push({ type: 'network' });
+  const namespaces: { type: string; path?: string }[] = [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }];
+  if ((input.network === 'sandbox') !== (input.networkNamespacePath !== undefined)) {
+    throw new InvalidArgumentError(`a network namespace path goes with network mode "sandbox" only; got mode "${input.network}" and path ${JSON.stringify(input.networkNamespacePath ?? null)}`);
+  }
+  if (input.network === 'none') namespaces.push({ type: 'network' });
+  if (input.network === 'sandbox') namespaces.push({ type: 'network', path: input.networkNamespacePath! });
   return {
     ociVersion: '1.0.2',
     process: {

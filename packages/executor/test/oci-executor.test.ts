@@ -1,72 +1,23 @@
 // The executor against a real runtime on a real overlay of the busybox fixture:
 // isolation, process attributes, cancellation, and that nothing is left behind.
 import test from 'ava';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { OciExecutor, type ExecRequest } from '@kiln/executor';
 import { isKilnError, ErrorCode } from '@kiln/errors';
-import type { Mount } from '@kiln/sys';
-import { repoRoot } from '../../../test/support/shared.ts';
+import { busyboxRunner } from './support/busybox-runner.ts';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kiln-executor-test-'));
-const lower = path.join(tmp, 'busybox-rootfs');
-const stateDir = path.join(tmp, 'state');
-const executor = new OciExecutor({ stateDir });
+const runner = busyboxRunner('kiln-executor-test-');
+const { executor, run } = runner;
 
-test.before(() => {
-  const layout = path.join(tmp, 'layout');
-  execFileSync(path.join(repoRoot, 'fixtures/images/make-busybox.sh'), [layout], { stdio: 'ignore' });
-  const index = JSON.parse(fs.readFileSync(path.join(layout, 'index.json'), 'utf8')) as { manifests: { digest: string }[] };
-  const blob = (d: string): string => path.join(layout, 'blobs/sha256', d.slice('sha256:'.length));
-  const manifest = JSON.parse(fs.readFileSync(blob(index.manifests[0]!.digest), 'utf8')) as { layers: { digest: string }[] };
-  fs.mkdirSync(lower);
-  execFileSync('tar', ['-xzf', blob(manifest.layers[0]!.digest), '-C', lower]);
-});
-
-test.after.always(() => {
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
-
-let counter = 0;
-/** A fresh overlay (busybox below, an empty upper dir) for one run; returns the mounts and the upper dir. */
-function overlay(): { rootfs: Mount[]; upper: string } {
-  const dir = path.join(tmp, `ov-${++counter}`);
-  const upper = path.join(dir, 'upper');
-  const work = path.join(dir, 'work');
-  fs.mkdirSync(upper, { recursive: true });
-  fs.mkdirSync(work);
-  return { rootfs: [{ type: 'overlay', source: 'overlay', options: [`lowerdir=${lower}`, `upperdir=${upper}`, `workdir=${work}`] }], upper };
-}
-
-async function run(request: Partial<ExecRequest> & { args: string[] }): Promise<{ exitCode: number; stdout: string; stderr: string; upper: string }> {
-  const { rootfs, upper } = overlay();
-  let stdout = '';
-  let stderr = '';
-  const { args, process: proc, ...rest } = request;
-  const result = await executor.run({
-    rootfs,
-    process: { env: [], cwd: '/', ...proc, args },
-    stdout: (c) => (stdout += c.toString()),
-    stderr: (c) => (stderr += c.toString()),
-    ...rest,
-  });
-  return { exitCode: result.exitCode, stdout, stderr, upper };
-}
-
-function kilnMounts(): string[] {
-  return fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes(tmp));
-}
+test.before(() => runner.setup());
+test.after.always(() => runner.teardown());
 
 test.afterEach.always((t) => {
-  t.deepEqual(kilnMounts(), [], 'no mounts remain');
-  t.deepEqual(fs.existsSync(stateDir) ? fs.readdirSync(stateDir).filter((n) => n.startsWith('run-')) : [], [], 'no bundles remain');
-  const runtime = executor.runtime;
-  const [file, ...prefix] = runtime.command;
-  const stateRoot = path.join(stateDir, runtime.name);
-  const list = fs.existsSync(stateRoot) ? execFileSync(file!, [...prefix, '--root', stateRoot, 'list', '-q'], { encoding: 'utf8' }).trim() : '';
-  t.is(list, '', 'no containers remain');
+  const left = runner.leftovers();
+  t.deepEqual(left.mounts, [], 'no mounts remain');
+  t.deepEqual(left.bundles, [], 'no bundles remain');
+  t.is(left.containers, '', 'no containers remain');
 });
 
 test.serial('the runtime is chosen by probe and says why', (t) => {

@@ -47,6 +47,12 @@ test("resolv.conf drops the host's loopback name servers and falls back to publi
   t.is(containerResolvConf('nameserver 127.0.0.53\n', 'host'), 'nameserver 127.0.0.53\n');
 });
 
+test("sandbox resolv.conf keeps the host's reachable IPv4 servers, else asks slirp4netns's forwarder", (t) => {
+  t.is(containerResolvConf('search lan\nnameserver 10.1.2.3\nnameserver fd00::53\nnameserver 127.0.0.1\n', 'sandbox'), 'search lan\nnameserver 10.1.2.3\n');
+  t.is(containerResolvConf('nameserver 127.0.0.53\noptions edns0 trust-ad\n', 'sandbox'), 'options edns0 trust-ad\nnameserver 10.0.2.3\n');
+  t.is(containerResolvConf('', 'sandbox'), 'nameserver 10.0.2.3\n');
+});
+
 test('hosts names localhost and the build host, plus extra hosts', (t) => {
   t.is(containerHosts('box', ['10.0.0.1 db']), '127.0.0.1\tlocalhost box\n::1\tlocalhost ip6-localhost ip6-loopback\n10.0.0.1 db\n');
 });
@@ -77,4 +83,16 @@ test('the spec isolates by default and shares only what host networking asks for
   const host = buildRuntimeSpec({ ...input, network: 'host' });
   t.false(host.linux.namespaces.some((n) => n.type === 'network'));
   t.is(host.mounts.find((m) => m.destination === '/sys')?.type, 'bind');
+});
+
+test('the sandbox spec joins the prepared network namespace, and only sandbox takes one', (t) => {
+  const input = {
+    rootfsPath: '/r', args: ['true'], env: [], cwd: '/', user: { uid: 0, gid: 0, additionalGids: [], home: '/root' },
+    hostname: 'h', mounts: [], noNewPrivileges: false, arch: 'amd64', seccomp: false,
+  } as const;
+  const sandbox = buildRuntimeSpec({ ...input, network: 'sandbox', networkNamespacePath: '/proc/42/ns/net' });
+  t.deepEqual(sandbox.linux.namespaces.at(-1), { type: 'network', path: '/proc/42/ns/net' });
+  t.is(sandbox.mounts.find((m) => m.destination === '/sys')?.type, 'sysfs');
+  t.throws(() => buildRuntimeSpec({ ...input, network: 'sandbox' }), { message: /mode "sandbox" and path null/ });
+  t.throws(() => buildRuntimeSpec({ ...input, network: 'none', networkNamespacePath: '/proc/42/ns/net' }), { message: /mode "none"/ });
 });
