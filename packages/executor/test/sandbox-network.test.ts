@@ -17,10 +17,18 @@ const { run } = runner;
 test.before(() => runner.setup());
 test.after.always(() => runner.teardown());
 
-/** This process's children, as `pid command` lines: slirp4netns and the namespace holder must not outlive a run. */
-function childProcesses(): string[] {
-  const out = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' });
-  return out.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/\bps -o\b/.test(l));
+/** Live (not zombie) children of `pid`, as `pid (comm)`, read from /proc. */
+function liveChildren(pid: number): string[] {
+  return fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((d) => {
+    try {
+      const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+      // Fields after the parenthesised command name: state, ppid, …
+      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return Number(ppid) === pid && state !== 'Z' ? [stat.slice(0, stat.lastIndexOf(')') + 1)] : [];
+    } catch {
+      return []; // exited while we looked
+    }
+  });
 }
 
 /** Host network state the sandbox might leak: interfaces, routes and NAT rules that name slirp's 10.0.2.0/24 or a tap. */
@@ -29,7 +37,8 @@ function hostNetworkTraces(): string[] {
   const addresses = execFileSync('ip', ['-o', '-4', 'addr'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes('10.0.2.'));
   const routes = execFileSync('ip', ['route'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes('10.0.2.'));
   const netns = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').filter((l) => l.startsWith('kiln'));
-  const rules = execFileSync('iptables', ['-w', '-t', 'nat', '-S'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes('10.0.2.'));
+  const iptables = spawnSync('iptables', ['-w', '-t', 'nat', '-S'], { encoding: 'utf8' });
+  const rules = iptables.status === 0 ? iptables.stdout.split('\n').filter((l) => l.includes('10.0.2.')) : [];
   return [...links, ...addresses, ...routes, ...netns, ...rules];
 }
 
@@ -38,7 +47,7 @@ test.afterEach.always((t) => {
   t.deepEqual(left.mounts, [], 'no mounts remain');
   t.deepEqual(left.bundles, [], 'no bundles remain');
   t.is(left.containers, '', 'no containers remain');
-  t.deepEqual(childProcesses(), [], 'no slirp4netns or namespace holder remains');
+  t.deepEqual(liveChildren(process.pid), [], 'no slirp4netns or namespace holder remains');
   t.deepEqual(hostNetworkTraces(), [], 'no interface, address, route, namespace or NAT rule remains on the host');
 });
 
@@ -155,11 +164,18 @@ test.serial('the network helpers exit when the process that opened them is kille
     child.stdout.once('data', () => resolve());
     child.once('exit', (code) => reject(new Error(`the opener exited with ${code}`)));
   });
-  const helpers = execFileSync('ps', ['-o', 'pid=', '--ppid', String(child.pid)], { encoding: 'utf8' }).split('\n').map((l) => l.trim()).filter(Boolean);
-  t.is(helpers.length, 2, 'slirp4netns and the namespace holder');
+  const helpers = liveChildren(child.pid!).map((p) => Number.parseInt(p, 10));
+  t.is(helpers.length, 2, `slirp4netns and the namespace holder: ${liveChildren(child.pid!).join(', ')}`);
   child.kill('SIGKILL');
   const deadline = Date.now() + 5_000;
-  const alive = (): string[] => helpers.filter((pid) => fs.existsSync(`/proc/${pid}/stat`) && !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')));
+  const alive = (): number[] => helpers.filter((pid) => {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+    } catch {
+      return false;
+    }
+  });
   while (alive().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   t.deepEqual(alive(), [], 'both helpers exited');
 });
