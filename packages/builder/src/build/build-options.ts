@@ -31,6 +31,11 @@ export interface BuildOptions {
   /** `--push`: buildx's shorthand for one more output, `type=registry` (push to every `-t` name). */
   readonly push?: boolean;
   readonly secrets?: readonly BuildSecret[];
+  /**
+   * `--ssh`: SSH agent sockets by id for `RUN --mount=type=ssh` (`default`
+   * is the one mounts without an id use), as host paths of unix sockets.
+   */
+  readonly ssh?: ReadonlyMap<string, string>;
   /** Default network of RUN steps: `default` (isolated), `none` or `host`. */
   readonly network?: string;
   /** `--platform`; only the host's platform is supported for now. */

@@ -189,6 +189,7 @@ async function runBuild(o: BuildOptions, emit: (event: BuildEvent) => void): Pro
       executor: new OciExecutor({ stateDir: path.join(root, 'executor') }),
       sources: sourceResolvers({ cache, db: contentRoot.db, images: imageDeps, contexts: new Map([['context', o.contextDir]]), held }),
       secrets,
+      ...(o.ssh === undefined ? {} : { ssh: o.ssh }),
       platform: host,
     });
     const solved = await solve(converted.definition, {

@@ -19,6 +19,7 @@ interface BuildFlags {
   progress: string;
   output: string[];
   secret: string[];
+  ssh: string[];
   network: string;
   label: string[];
   iidfile?: string;
@@ -38,6 +39,40 @@ function keyValue(entry: string, what: string): [string, string] {
   const eq = entry.indexOf('=');
   if (eq === 0) throw new Error(`invalid ${what} "${entry}": expected KEY=value`);
   return eq < 0 ? [entry, process.env[entry] ?? ''] : [entry.slice(0, eq), entry.slice(eq + 1)];
+}
+
+/**
+ * How a Dockerfile is named in messages: relative to the working directory
+ * when it is below it (clickable, short), else its absolute path; `Dockerfile`
+ * for standard input.
+ */
+function displayName(dockerfile: string): string {
+  if (dockerfile === '-') return 'Dockerfile';
+  const relative = path.relative(process.cwd(), dockerfile);
+  return relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? dockerfile : relative;
+}
+
+/**
+ * `--ssh default|ID[=SOCKET]`, as buildx parses it: an agent socket by id;
+ * without a path, the one in SSH_AUTH_SOCK. Key files (buildx also takes
+ * them) need an agent kiln does not run, so a path must be a socket.
+ */
+function parseSsh(spec: string): [string, string] {
+  const eq = spec.indexOf('=');
+  const id = eq < 0 ? spec : spec.slice(0, eq);
+  const paths = eq < 0 ? [] : spec.slice(eq + 1).split(',').filter(Boolean);
+  if (id === '') throw new Error(`invalid --ssh "${spec}": expected default or ID[=SOCKET]`);
+  const socket = paths[0] ?? process.env.SSH_AUTH_SOCK;
+  if (socket === undefined || socket === '') throw new Error(`--ssh ${id}: no socket given and SSH_AUTH_SOCK is not set`);
+  if (paths.length > 1) throw new Error(`invalid --ssh "${spec}": give one agent socket per id`);
+  let isSocket = false;
+  try {
+    isSocket = fs.statSync(socket).isSocket();
+  } catch {
+    throw new Error(`--ssh ${id}: ${socket} does not exist`);
+  }
+  if (!isSocket) throw new Error(`--ssh ${id}: ${socket} is not an agent socket (key files need an ssh-agent: ssh-add them to one and pass its socket)`);
+  return [id, socket];
 }
 
 /** `id=x,src=path` / `id=x,env=NAME` / `type=file,…` → a secret source, as buildx parses `--secret`. */
@@ -71,7 +106,7 @@ async function runBuild(contextArg: string, flags: BuildFlags): Promise<void> {
 
   const run = build({
     contextDir,
-    dockerfileName: dockerfile === '-' ? 'Dockerfile' : path.relative(process.cwd(), dockerfile) || dockerfile,
+    dockerfileName: displayName(dockerfile),
     dockerfileText,
     // Where NAME.dockerignore beside the Dockerfile is looked for.
     ...(dockerfile === '-' ? {} : { dockerfilePath: dockerfile }),
@@ -85,6 +120,7 @@ async function runBuild(contextArg: string, flags: BuildFlags): Promise<void> {
     outputs: flags.output,
     push: flags.push === true,
     secrets: flags.secret.map(parseSecret),
+    ssh: new Map(flags.ssh.map(parseSsh)),
     network: flags.network,
     ...(flags.platform === undefined ? {} : { platform: flags.platform }),
     jobs: flags.jobs === undefined ? Math.max(2, os.availableParallelism()) : Number(flags.jobs),
@@ -126,7 +162,7 @@ function metadataFileJson(metadata: Readonly<Record<string, string>>): Record<st
  */
 async function runCheck(contextDir: string, dockerfile: string, dockerfileText: string, flags: BuildFlags): Promise<void> {
   const { checkBuild } = await import('@kiln/builder');
-  const dockerfileName = dockerfile === '-' ? 'Dockerfile' : path.relative(process.cwd(), dockerfile) || dockerfile;
+  const dockerfileName = displayName(dockerfile);
   const result = await checkBuild({
     contextDir,
     dockerfileText,
@@ -154,6 +190,7 @@ export function registerBuildCommand(program: Command): void {
     .option('--pull', 'resolve base images again, even when they are in the store')
     .option('--progress <mode>', 'auto, plain, tty, rawjson or quiet', 'auto')
     .option('-o, --output <spec>', 'where the result goes: type=oci|local|tar|docker|image,dest=… (repeatable)', collect, [])
+    .option('--ssh <spec>', 'an SSH agent socket for RUN --mount=type=ssh: default or ID=SOCKET (repeatable)', collect, [])
     .option('--secret <spec>', 'a secret for RUN --mount=type=secret: id=ID,src=FILE or id=ID,env=VAR (repeatable)', collect, [])
     .option('--network <mode>', 'default network mode of RUN steps: default, none or host', 'default')
     .option('--label <key=value>', 'add an image label (repeatable)', collect, [])
