@@ -157,6 +157,14 @@ test.serial('network none leaves only loopback', async (t) => {
   await r.release();
 });
 
+test.serial("network sandbox, BuildKit's default, is a namespace of the step's own with outbound eth0, not the host's", async (t) => {
+  const r = await run(shOp('readlink /proc/self/ns/net; ls /sys/class/net | tr "\\n" " "', [], { network: 'sandbox' }));
+  const [ns, ifaces] = r.logs.replace(/stdout:/g, '').trim().split('\n');
+  t.not(ns, fs.readlinkSync('/proc/self/ns/net'));
+  t.is(ifaces?.trim(), 'eth0 lo');
+  await r.release();
+});
+
 test.serial('cancelling the context kills the step and keeps nothing', async (t) => {
   const controller = new AbortController();
   const started = Date.now();

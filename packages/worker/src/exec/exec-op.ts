@@ -137,8 +137,8 @@ async function runExec(v: DefinitionVertex, op: ExecOp, inputs: readonly Result[
       rootfs: root.mounts,
       mounts: runtimeMounts,
       process: { args: op.meta.args, env, cwd: op.meta.cwd || '/', user: op.meta.user },
-      // BuildKit's default "sandbox" network gives the step network access; the executor's way is the host's namespace.
-      network: op.meta.network === 'none' ? 'none' : 'host',
+      // The executor speaks BuildKit's modes: sandbox (its own namespace with outbound NAT), host, none.
+      network: op.meta.network,
       ...(op.meta.hostname === undefined ? {} : { hostname: op.meta.hostname }),
       ...(op.meta.extraHosts === undefined ? {} : { extraHosts: op.meta.extraHosts.map((h) => `${h.ip} ${h.host}`) }),
       stdout: output('stdout'),
