@@ -79,7 +79,13 @@ export async function openSandboxNetwork(options: SandboxNetworkOptions = {}): P
     await signalled(holder, holder.stdout!, holder.stderr!, 'the network namespace holder (unshare --net)', timeoutMs);
     const namespacePath = `/proc/${holder.pid}/ns/net`;
     // Attaching slirp4netns to this process's own namespace would put its tap device on the host.
-    if (fs.readlinkSync(namespacePath) === fs.readlinkSync('/proc/self/ns/net')) {
+    let namespace: string;
+    try {
+      namespace = fs.readlinkSync(namespacePath);
+    } catch (error) {
+      throw new UnavailableError(`the network namespace holder exited before slirp4netns could attach to ${namespacePath}`, { cause: error });
+    }
+    if (namespace === fs.readlinkSync('/proc/self/ns/net')) {
       throw new InternalError(`the sandbox network namespace ${namespacePath} is the host's own`);
     }
 
