@@ -37,6 +37,8 @@ const BARE_MARKER = /^\d*<<-?$/;
  * escapes. An unterminated quote is an error.
  */
 export function parseHeredocWord(src: string): HeredocWordResult {
+  // Most words of a heredoc line are not markers; the test is cheaper than the regular expression.
+  if (!src.includes('<<')) return NONE;
   const m = MARKER.exec(src);
   if (m === null) return NONE;
   const fd = m[1] === '' ? undefined : Number(m[1]);

@@ -57,7 +57,7 @@ export function parse(text: string, options: ParseOptions = {}): ParseResult {
   // The scanner reads a batch of lines ahead of the parser; its errors are held
   // back meanwhile and replayed before the line they came with, so diagnostics
   // stay in the order of a line-by-line reading.
-  const held: Diagnostic[] = [];
+  let held: Diagnostic[] = [];
   let holding = false;
   const scannerError = (message: string, range: SourceRange): void => {
     (holding ? held : diagnostics).push({ severity: 'error', message, range });
@@ -65,12 +65,11 @@ export function parse(text: string, options: ParseOptions = {}): ParseResult {
   const lines = splitSourceLines(text);
   const scanner = new LineScanner(lines, { directive: (d) => directives.push(d), comment: (c) => comments.push(c), error: scannerError });
 
-  const batch: ScannedLine[] = [];
-  const heldBefore: number[] = [];
   for (let more = true; more; ) {
-    batch.length = 0;
-    heldBefore.length = 0;
-    held.length = 0;
+    // Fresh arrays: emptying one (`length = 0`) costs V8 more than making one.
+    const batch: ScannedLine[] = [];
+    const heldBefore: number[] = [];
+    held = [];
     holding = true;
     more = false;
     for (let scanned = scanner.next(); scanned !== undefined; scanned = scanner.next()) {
