@@ -59,7 +59,7 @@ test.serial('RUN forms, heredocs, bind/tmpfs/cache/secret/ssh mounts and --netwo
   fs.writeFileSync(secretFile, fileSecret);
   const context = writeContext(path.join(work, 'run'), { Dockerfile: runDockerfile, 'ctx.txt': 'ctxfile\n' });
   const ociTar = path.join(work, 'run-oci.tar');
-  const image = buildImage(k, context, work, ['--secret', `id=tok,src=${secretFile}`, '--secret', 'id=envsec,env=KILN_TEST_SECRET', '-o', `type=oci,dest=${ociTar}`]);
+  const image = buildImage(k, context, work, ['--allow', 'network.host', '--secret', `id=tok,src=${secretFile}`, '--secret', 'id=envsec,env=KILN_TEST_SECRET', '-o', `type=oci,dest=${ociTar}`]);
   const tree = image.tree;
 
   t.is(fileAt(tree, 'shell.txt'), 'shell\n/bin/sh\n');
@@ -103,16 +103,19 @@ test.serial('RUN forms, heredocs, bind/tmpfs/cache/secret/ssh mounts and --netwo
 
   // Nor in a cache key: another value reuses the steps (as BuildKit, a secret's change does not rerun them).
   fs.writeFileSync(secretFile, `${fileSecret}-rotated`);
-  const again = kilnBuild(k, context, ['--secret', `id=tok,src=${secretFile}`, '--secret', 'id=envsec,env=KILN_TEST_SECRET']);
+  const again = kilnBuild(k, context, ['--allow', 'network.host', '--secret', `id=tok,src=${secretFile}`, '--secret', 'id=envsec,env=KILN_TEST_SECRET']);
   t.is(again.status, 0, again.stderr);
   t.regex(again.stderr, /^#(\d+) \[stage-1 \d+\/\d+\] RUN --mount=type=secret,id=tok .*\n#\1 CACHED$/m);
 });
 
-test.serial('kiln build --network=none gives RUN steps without --network only the loopback interface', (t) => {
+test.serial('kiln build --network=none gives RUN steps without --network only the loopback interface; RUN --network=host needs --allow network.host', (t) => {
   const context = writeContext(path.join(work, 'net'), {
     Dockerfile: 'FROM busybox\nRUN tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " " > /net.txt\nRUN --network=host tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " " | sort > /host.txt\n',
   });
-  const image = buildImage(k, context, work, ['--network', 'none']);
+  const refused = kilnBuild(k, context, ['--network', 'none']);
+  t.not(refused.status, 0);
+  t.regex(refused.stderr, /entitlement network\.host is not allowed .*--allow network\.host/);
+  const image = buildImage(k, context, work, ['--network', 'none', '--allow', 'network.host']);
   t.is(fileAt(image.tree, 'net.txt'), 'lo\n');
   t.is(fileAt(image.tree, 'host.txt'), hostInterfaces());
   const bad = kilnBuild(k, context, ['--network', 'bridge']);

@@ -38,6 +38,12 @@ export interface BuildOptions {
   readonly ssh?: ReadonlyMap<string, string>;
   /** Default network of RUN steps: `default` (isolated), `none` or `host`. */
   readonly network?: string;
+  /**
+   * `--allow`: entitlements steps may use (`network.host` for `RUN
+   * --network=host`, `security.insecure` for `RUN --security=insecure`).
+   * `network: 'host'` for the whole build implies `network.host`.
+   */
+  readonly allow?: readonly string[];
   /** `--platform`; only the host's platform is supported for now. */
   readonly platform?: string;
   /** Steps run at once. Default: the number of cores, at least 2. */

@@ -17,6 +17,7 @@ import { resolveImage } from '@kiln/source';
 import { createWorker, isExecError, type SecretSource } from '@kiln/worker';
 import { loadKilnRegistryHosts } from '../images/kiln-config.js';
 import { BuildError } from './build-error.js';
+import { checkEntitlements, entitlements, type Entitlement } from './entitlements.js';
 import type { BuildOptions } from './build-options.js';
 import { EventQueue } from './event-queue.js';
 import { internalStep } from './internal-steps.js';
@@ -192,6 +193,7 @@ async function runBuild(o: BuildOptions, emit: (event: BuildEvent) => void): Pro
       ...(o.ssh === undefined ? {} : { ssh: o.ssh }),
       platform: host,
     });
+    checkEntitlements(converted.definition, allowedEntitlements(o));
     const solved = await solve(converted.definition, {
       resolver: worker,
       cacheStore: cacheStoreOf(cache.records),
@@ -278,6 +280,17 @@ function pushProgress(emit: (event: BuildEvent) => void, digest: string): Progre
     const id = `pushing ${p.descriptor.digest.slice(0, 19)}`;
     emit({ type: 'vertex.progress', digest, id, name: id, current: done ? p.total : p.current, total: p.total, time: Date.now() });
   };
+}
+
+/** The entitlements of a build: `--allow`, plus `network.host` when the whole build asked for the host network. */
+function allowedEntitlements(o: BuildOptions): Set<Entitlement> {
+  const allowed = new Set<Entitlement>();
+  for (const e of o.allow ?? []) {
+    if (!(entitlements as readonly string[]).includes(e)) throw new InvalidArgumentError(`invalid --allow "${e}": expected ${entitlements.join(' or ')}`);
+    allowed.add(e as Entitlement);
+  }
+  if (o.network === 'host') allowed.add('network.host');
+  return allowed;
 }
 
 /** `kiln build --network`: the network RUN steps get unless they say otherwise. */

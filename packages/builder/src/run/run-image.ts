@@ -16,7 +16,7 @@ export interface RunImageOptions {
   readonly entrypoint?: readonly string[];
   /** Extra `KEY=value` entries after the image's Env. */
   readonly env?: readonly string[];
-  /** Default `none`: a private network namespace with only loopback. */
+  /** Default `sandbox`: a network namespace of its own with outbound access, as docker's bridge; `none` has only loopback. */
   readonly network?: NetworkMode;
   readonly root?: string;
   readonly stdout?: (chunk: Buffer) => void;
@@ -52,7 +52,7 @@ export async function runImage(options: RunImageOptions): Promise<number> {
             cwd: config.WorkingDir === undefined || config.WorkingDir === '' ? '/' : config.WorkingDir,
             ...(config.User === undefined || config.User === '' ? {} : { user: config.User }),
           },
-          network: options.network ?? 'none',
+          network: options.network ?? 'sandbox',
           ...(options.stdout === undefined ? {} : { stdout: options.stdout }),
           ...(options.stderr === undefined ? {} : { stderr: options.stderr }),
           ...(options.signal === undefined ? {} : { signal: options.signal }),

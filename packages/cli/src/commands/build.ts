@@ -20,6 +20,7 @@ interface BuildFlags {
   output: string[];
   secret: string[];
   ssh: string[];
+  allow: string[];
   network: string;
   label: string[];
   iidfile?: string;
@@ -121,6 +122,7 @@ async function runBuild(contextArg: string, flags: BuildFlags): Promise<void> {
     push: flags.push === true,
     secrets: flags.secret.map(parseSecret),
     ssh: new Map(flags.ssh.map(parseSsh)),
+    allow: flags.allow,
     network: flags.network,
     ...(flags.platform === undefined ? {} : { platform: flags.platform }),
     jobs: flags.jobs === undefined ? Math.max(2, os.availableParallelism()) : Number(flags.jobs),
@@ -190,6 +192,7 @@ export function registerBuildCommand(program: Command): void {
     .option('--pull', 'resolve base images again, even when they are in the store')
     .option('--progress <mode>', 'auto, plain, tty, rawjson or quiet', 'auto')
     .option('-o, --output <spec>', 'where the result goes: type=oci|local|tar|docker|image,dest=… (repeatable)', collect, [])
+    .option('--allow <entitlement>', 'let steps use network.host or security.insecure (repeatable, comma-separated)', collectCsv, [])
     .option('--ssh <spec>', 'an SSH agent socket for RUN --mount=type=ssh: default or ID=SOCKET (repeatable)', collect, [])
     .option('--secret <spec>', 'a secret for RUN --mount=type=secret: id=ID,src=FILE or id=ID,env=VAR (repeatable)', collect, [])
     .option('--network <mode>', 'default network mode of RUN steps: default, none or host', 'default')

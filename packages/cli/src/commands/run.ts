@@ -10,7 +10,8 @@ interface RunFlags {
 
 /** `kiln run [--network none|host] [--entrypoint CMD] [-e K=V] IMAGE [COMMAND...]`: run an image once, like `docker run --rm`. */
 async function runCommand(image: string, command: string[], flags: RunFlags): Promise<void> {
-  if (flags.network !== 'none' && flags.network !== 'host') throw new Error(`invalid --network "${flags.network}": expected none or host`);
+  const network = flags.network === 'default' || flags.network === 'bridge' ? 'sandbox' : flags.network;
+  if (network !== 'none' && network !== 'host' && network !== 'sandbox') throw new Error(`invalid --network "${flags.network}": expected default, none or host`);
   const { runImage } = await import('@kiln/builder');
   const controller = new AbortController();
   const onSignal = (): void => controller.abort(new Error('interrupted'));
@@ -21,7 +22,7 @@ async function runCommand(image: string, command: string[], flags: RunFlags): Pr
       args: command,
       ...(flags.entrypoint === undefined ? {} : { entrypoint: flags.entrypoint === '' ? [] : [flags.entrypoint] }),
       env: flags.env,
-      network: flags.network,
+      network,
       stdout: (c) => void process.stdout.write(c),
       stderr: (c) => void process.stderr.write(c),
       signal: controller.signal,
@@ -40,7 +41,7 @@ export function registerRunCommand(program: Command): void {
     .argument('<image>', 'the image name')
     .argument('[command...]', 'replaces the image\'s CMD')
     .option('--rm', 'accepted for docker compatibility: the container is always removed')
-    .option('--network <mode>', 'none (loopback only) or host', 'none')
+    .option('--network <mode>', 'default (its own network with outbound access), none (loopback only) or host', 'default')
     .option('--entrypoint <cmd>', 'replaces the image\'s ENTRYPOINT')
     .option('-e, --env <key=value>', 'set an environment variable (repeatable)', (v: string, p: string[]) => [...p, v], [])
     .passThroughOptions()
