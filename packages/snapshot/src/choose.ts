@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { mount, unmountAll } from '@kiln/sys';
 import { copyDriver } from './copy-driver.js';
@@ -69,10 +70,59 @@ export async function chooseSnapshotter(root: string): Promise<SnapshotterChoice
 
 /**
  * Opens the snapshotter for a root: `options.driver` when given, otherwise the
- * one {@link chooseSnapshotter} picks. Returns the choice so it can be reported.
+ * one {@link chooseSnapshotter} picks. The probe's answer is remembered in
+ * `<root>/snapshots/driver-probe.json` for the filesystem (device) and kernel
+ * it was made on, so a root probes once rather than in every process (the
+ * probe's mount, writes and removal cost 15–250 ms per `kiln build` on a busy
+ * disk); a root moved to another filesystem or booted on another kernel is
+ * probed again. Returns the choice so it can be reported.
  */
 export async function openSnapshotter(options: SnapshotterOptions & { readonly driver?: SnapshotterDriver }): Promise<{ snapshotter: Snapshotter; choice: SnapshotterChoice }> {
-  const choice = options.driver === undefined ? await chooseSnapshotter(options.root) : { driver: options.driver, reason: 'chosen by configuration' };
+  const choice = options.driver === undefined ? await rememberedChoice(options.root) : { driver: options.driver, reason: 'chosen by configuration' };
   const snapshotter = choice.driver === 'overlayfs' ? createOverlaySnapshotter(options) : createCopySnapshotter(options);
   return { snapshotter, choice };
+}
+
+interface ProbeRecord {
+  readonly dev: string;
+  readonly kernel: string;
+  readonly driver: SnapshotterDriver;
+  readonly reason: string;
+}
+
+/** {@link chooseSnapshotter}'s answer for `root`, from the record of an earlier probe on the same device and kernel when there is one. */
+async function rememberedChoice(root: string): Promise<SnapshotterChoice> {
+  const dir = path.join(root, 'snapshots');
+  const file = path.join(dir, 'driver-probe.json');
+  const here = (): { dev: string; kernel: string } | undefined => {
+    try {
+      return { dev: String(fs.statSync(dir).dev), kernel: os.release() };
+    } catch {
+      return undefined; // no snapshots directory yet: probe
+    }
+  };
+  const now = here();
+  if (now !== undefined) {
+    try {
+      const record = JSON.parse(fs.readFileSync(file, 'utf8')) as ProbeRecord;
+      if (record.dev === now.dev && record.kernel === now.kernel && (record.driver === 'overlayfs' || record.driver === 'copy')) {
+        return { driver: record.driver, reason: `${record.reason} (probed earlier on this filesystem and kernel)` };
+      }
+    } catch {
+      // absent or unreadable: probe again
+    }
+  }
+  const choice = await chooseSnapshotter(root);
+  const after = here();
+  if (after !== undefined) {
+    const record: ProbeRecord = { ...after, driver: choice.driver, reason: choice.reason };
+    const tmp = `${file}.${process.pid}.tmp`;
+    try {
+      fs.writeFileSync(tmp, JSON.stringify(record));
+      fs.renameSync(tmp, file); // atomic: a concurrent process reads the old record or the new one
+    } catch {
+      fs.rmSync(tmp, { force: true }); // a read-only root still works, it only probes every time
+    }
+  }
+  return choice;
 }

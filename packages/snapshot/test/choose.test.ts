@@ -77,3 +77,25 @@ test.serial('openSnapshotter reports its choice, and a configured driver wins', 
     db.close();
   }
 });
+
+test.serial('openSnapshotter probes a root once per filesystem and kernel, and probes again when the record does not match', async (t) => {
+  const root = fresh();
+  const db = new DatabaseSync(path.join(root, 'metadata.db'));
+  try {
+    const first = await openSnapshotter({ root, db });
+    const recordFile = path.join(root, 'snapshots', 'driver-probe.json');
+    const record = JSON.parse(fs.readFileSync(recordFile, 'utf8'));
+    t.is(record.driver, first.choice.driver);
+    t.is(record.dev, String(fs.statSync(path.join(root, 'snapshots')).dev));
+    const second = await openSnapshotter({ root, db });
+    t.is(second.choice.driver, first.choice.driver);
+    t.regex(second.choice.reason, /probed earlier/);
+    fs.writeFileSync(recordFile, JSON.stringify({ ...record, kernel: 'another-kernel', driver: first.choice.driver === 'copy' ? 'overlayfs' : 'copy' }));
+    const third = await openSnapshotter({ root, db });
+    t.is(third.choice.driver, first.choice.driver);
+    t.notRegex(third.choice.reason, /probed earlier/);
+    t.is(JSON.parse(fs.readFileSync(recordFile, 'utf8')).kernel, record.kernel);
+  } finally {
+    db.close();
+  }
+});
