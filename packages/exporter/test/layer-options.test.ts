@@ -54,13 +54,15 @@ async function sha256OfDecompressed(root: CacheRoot, digest: string): Promise<st
   const mixed = await exportImage({ root: ref, config }, { contentRoot: root.contentRoot }, { compression: 'zstd' });
   t.teardown(() => mixed.release());
   t.deepEqual((await manifestOf(root, mixed.digest)).layers.slice(0, -1), busybox.layers.map((l) => l.descriptor));
-  const forced = await exportImage({ root: ref, config }, { contentRoot: root.contentRoot }, { compression: 'zstd', compressionLevel: 5, forceCompression: true });
+  // A fixed clock: the config's `created` would otherwise differ between two exports a second apart.
+  const now = (): number => Date.UTC(2026, 0, 1);
+  const forced = await exportImage({ root: ref, config }, { contentRoot: root.contentRoot, now }, { compression: 'zstd', compressionLevel: 5, forceCompression: true });
   t.teardown(() => forced.release());
   const manifest = await manifestOf(root, forced.digest);
   t.true(manifest.layers.every((l) => l.mediaType === MediaType.ociLayerZstd), JSON.stringify(manifest.layers));
   t.deepEqual(forced.layers.map((l) => l.diffId), mixed.layers.map((l) => l.diffId));
   for (const [i, layer] of manifest.layers.entries()) t.is(await sha256OfDecompressed(root, layer.digest), forced.layers[i]!.diffId, `layer ${i} decompresses to its diff_id`);
-  const again = await exportImage({ root: ref, config }, { contentRoot: root.contentRoot }, { compression: 'zstd', compressionLevel: 5, forceCompression: true });
+  const again = await exportImage({ root: ref, config }, { contentRoot: root.contentRoot, now }, { compression: 'zstd', compressionLevel: 5, forceCompression: true });
   t.teardown(() => again.release());
   t.is(again.digest, forced.digest, 'recompression is deterministic');
   const uncompressed = await exportImage({ root: ref, config }, { contentRoot: root.contentRoot }, { compression: 'uncompressed', forceCompression: true });
