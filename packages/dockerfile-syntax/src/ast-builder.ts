@@ -8,7 +8,7 @@ import type { Argument, Comment, EscapeChar, Flag, Heredoc, Instruction, KeyValu
 import { splitFlag, unquoteFlagWord } from './flags.js';
 import { goQuote } from './go-quote.js';
 import type { CoreShape, LineShape, PrefixShape } from './instruction-shape.js';
-import { parseJsonArray } from './json-array.js';
+import { parseJsonArray, type JsonArrayResult } from './json-array.js';
 import type { LogicalLine } from './logical-line.js';
 
 /** BuildKit's message for a JSON array holding something other than strings. */
@@ -70,18 +70,56 @@ interface Args {
 
 const NO_ARGS: Args = { args: [], pairs: [], json: false };
 
+/** A line's arguments read as a JSON array (its exec form): the text tried, where it starts in the line, and the outcome. */
+export interface ExecForm {
+  readonly text: string;
+  /** Offset of `text` in the joined line (0-based). */
+  readonly start: number;
+  /** Unset until read: lines of a batch are read together ({@link parseJsonArrays}). */
+  result?: JsonArrayResult;
+}
+
+/**
+ * The text BuildKit would try as a JSON array for this line, when its
+ * arguments start with `[`: the raw text of RUN, CMD, ENTRYPOINT, SHELL and
+ * HEALTHCHECK's command, the rest of the line for ADD, COPY and VOLUME.
+ */
+export function execFormOf(text: string, shape: LineShape): ExecForm | undefined {
+  const core = shape.core;
+  if (core === undefined) return undefined;
+  const first = core.family === 'healthcheck' ? core.args[1] : core.args[0];
+  if (first === undefined || first.image.charCodeAt(0) !== 91) return undefined;
+  const name = core.keyword.image.toLowerCase();
+  switch (core.family) {
+    case 'rest':
+      return name === 'run' || name === 'cmd' || name === 'entrypoint' || name === 'shell' ? { text: first.image, start: first.startOffset } : undefined;
+    case 'healthcheck':
+      return { text: first.image, start: first.startOffset };
+    case 'words': {
+      if (name !== 'add' && name !== 'copy' && name !== 'volume') return undefined;
+      let end = text.length;
+      while (end > 0 && isBlank(text.charCodeAt(end - 1))) end--;
+      return { text: text.slice(first.startOffset, end), start: first.startOffset };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The exec form's elements as arguments, or its problem thrown; undefined when it is not JSON. */
+function execFormArgs(ctx: Context, form: ExecForm | undefined): Args | undefined {
+  if (form === undefined) return undefined;
+  const parsed = (form.result ??= parseJsonArray(form.text));
+  const base = form.start;
+  if (parsed.kind === 'strings') return { args: parsed.elements.map((e) => arg(ctx, e.value!, base + e.start, base + e.end)), pairs: [], json: true };
+  if (parsed.kind === 'notStrings') throw new Problem(NOT_STRING_ARRAY, ctx.line.range(base + parsed.element.start, base + parsed.element.end));
+  return undefined;
+}
+
 /** BuildKit's parseMaybeJSON: exec form when the text is a JSON array of strings, else the text as one argument. */
-function maybeJson(ctx: Context, raw: IToken | undefined): Args {
+function maybeJson(ctx: Context, raw: IToken | undefined, form: ExecForm | undefined): Args {
   if (raw === undefined) return NO_ARGS;
-  const parsed = raw.image.charCodeAt(0) === 91 ? parseJsonArray(raw.image) : undefined;
-  if (parsed?.kind === 'strings') {
-    const base = raw.startOffset;
-    return { args: parsed.elements.map((e) => arg(ctx, e.value!, base + e.start, base + e.end)), pairs: [], json: true };
-  }
-  if (parsed?.kind === 'notStrings') {
-    throw new Problem(NOT_STRING_ARRAY, ctx.line.range(raw.startOffset + parsed.element.start, raw.startOffset + parsed.element.end));
-  }
-  return { args: [arg(ctx, raw.image, raw.startOffset, tokenEnd(raw))], pairs: [], json: false };
+  return execFormArgs(ctx, form) ?? { args: [arg(ctx, raw.image, raw.startOffset, tokenEnd(raw))], pairs: [], json: false };
 }
 
 function words(ctx: Context, tokens: readonly IToken[]): Args {
@@ -89,15 +127,8 @@ function words(ctx: Context, tokens: readonly IToken[]): Args {
 }
 
 /** BuildKit's parseMaybeJSONToList: exec form, else whitespace-separated words. */
-function maybeJsonToList(ctx: Context, tokens: readonly IToken[]): Args {
-  const first = tokens[0];
-  if (first !== undefined && first.image.charCodeAt(0) === 91) {
-    const base = first.startOffset;
-    const parsed = parseJsonArray(ctx.text.slice(base, ctx.end));
-    if (parsed.kind === 'strings') return { args: parsed.elements.map((e) => arg(ctx, e.value!, base + e.start, base + e.end)), pairs: [], json: true };
-    if (parsed.kind === 'notStrings') throw new Problem(NOT_STRING_ARRAY, ctx.line.range(base + parsed.element.start, base + parsed.element.end));
-  }
-  return words(ctx, tokens);
+function maybeJsonToList(ctx: Context, tokens: readonly IToken[], form: ExecForm | undefined): Args {
+  return execFormArgs(ctx, form) ?? words(ctx, tokens);
 }
 
 /** BuildKit's parseNameVal for ENV and LABEL: legacy `KEY value` or `k=v` words. */
@@ -135,19 +166,20 @@ function nameValues(ctx: Context, keyword: IToken, tokens: readonly IToken[]): A
   return { args, pairs, json: false };
 }
 
-function coreArgs(ctx: Context, shape: CoreShape, name: string): Args {
+/** The arguments of the core instruction; `form` is its exec form, as {@link execFormOf} finds it. */
+function coreArgs(ctx: Context, shape: CoreShape, name: string, form: ExecForm | undefined): Args {
   switch (shape.family) {
     case 'rest':
-      if (name === 'run' || name === 'cmd' || name === 'entrypoint' || name === 'shell') return maybeJson(ctx, shape.args[0]);
+      if (name === 'run' || name === 'cmd' || name === 'entrypoint' || name === 'shell') return maybeJson(ctx, shape.args[0], form);
       return words(ctx, shape.args.slice(0, 1));
     case 'words':
-      return name === 'from' || name === 'expose' ? words(ctx, shape.args) : maybeJsonToList(ctx, shape.args);
+      return name === 'from' || name === 'expose' ? words(ctx, shape.args) : maybeJsonToList(ctx, shape.args, form);
     case 'quoted':
       return name === 'arg' ? words(ctx, shape.args) : nameValues(ctx, shape.keyword, shape.args);
     case 'healthcheck': {
       const type = shape.args[0];
       if (type === undefined) return NO_ARGS;
-      const rest = maybeJson(ctx, shape.args[1]);
+      const rest = maybeJson(ctx, shape.args[1], form);
       return { args: [arg(ctx, type.image, type.startOffset, tokenEnd(type)), ...rest.args], pairs: [], json: rest.json };
     }
     case 'unknown': {
@@ -179,14 +211,17 @@ function instructionFrom(ctx: Context, keyword: IToken, flags: Flag[], args: Arg
 }
 
 /**
- * Builds the instruction of one line. `comments` are the comments above it.
- * Returns the instruction, or the first problem in it (BuildKit stops at the first too).
+ * Builds the instruction of one line. `comments` are the comments above it;
+ * `form` is the line's exec form as {@link execFormOf} finds it (read here
+ * unless its result is already set). Returns the instruction, or the first
+ * problem in it (BuildKit stops at the first too).
  */
 export function buildInstruction(
   line: LogicalLine,
   shape: LineShape,
   escapeChar: EscapeChar,
   comments: readonly Comment[],
+  form: ExecForm | undefined = execFormOf(line.text, shape),
 ): { instruction: Instruction } | { problem: InstructionProblem } | undefined {
   const text = line.text;
   let end = text.length;
@@ -198,7 +233,7 @@ export function buildInstruction(
       const k = shape.core.keyword;
       const name = k.image.toLowerCase();
       const wrapped = shape.prefixes.length > 0;
-      built = instructionFrom(wrapped ? { ...ctx, comments: [] } : ctx, k, buildFlags(ctx, shape.core.flags), coreArgs(ctx, shape.core, name), undefined, !wrapped);
+      built = instructionFrom(wrapped ? { ...ctx, comments: [] } : ctx, k, buildFlags(ctx, shape.core.flags), coreArgs(ctx, shape.core, name, form), undefined, !wrapped);
     }
     for (let i = shape.prefixes.length - 1; i >= 0; i--) {
       const prefix: PrefixShape = shape.prefixes[i]!;

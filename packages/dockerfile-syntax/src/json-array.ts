@@ -71,6 +71,11 @@ export class JsonArrayParser extends CstParser {
     this.OR((this.#values ??= this.#valueAlternatives()));
   });
 
+  /** Several arrays one after the other (the texts of {@link parseJsonArrays}). */
+  arrays = this.RULE('arrays', () => {
+    this.MANY(() => this.SUBRULE(this.array));
+  });
+
   /** Any JSON value, one alternative each (a list per rule that uses them). */
   #valueAlternatives(): IOrAlt<void>[] {
     return [
@@ -88,8 +93,8 @@ export class JsonArrayParser extends CstParser {
 let shared: { lexer: InstanceType<typeof Lexer>; parser: JsonArrayParser } | undefined;
 
 function jsonGrammar(): { lexer: InstanceType<typeof Lexer>; parser: JsonArrayParser } {
-  // Any lexing error means "not JSON", so the lexer stops at the first instead of recovering.
-  shared ??= { lexer: new Lexer(jsonTokens, { positionTracking: 'onlyOffset', skipValidations: true, recoveryEnabled: false }), parser: new JsonArrayParser() };
+  // The lexer recovers from errors so that, in a batch of texts, one text's error leaves the others lexed.
+  shared ??= { lexer: new Lexer(jsonTokens, { positionTracking: 'onlyOffset', skipValidations: true }), parser: new JsonArrayParser() };
   return shared;
 }
 
@@ -122,11 +127,11 @@ const NOT_JSON: JsonArrayResult = { kind: 'notJson' };
  * outermost value closed before the last token. Such text is not JSON, and
  * knowing it here spares the parser an exception.
  */
-function nestingDepth(tokens: readonly IToken[]): number {
+function nestingDepth(tokens: readonly IToken[], from = 0, to = tokens.length): number {
   let depth = 0;
   let max = 0;
-  const last = tokens.length - 1;
-  for (let i = 0; i <= last; i++) {
+  const last = to - 1;
+  for (let i = from; i <= last; i++) {
     const type = tokens[i]!.tokenType;
     if (type === LBracket || type === LCurly) {
       if (++depth > max) max = depth;
@@ -145,23 +150,101 @@ function stringValue(image: string): string {
 /** The element names of an array's CST that are not strings, in the order `notStrings` looks for them. */
 const OTHER_ELEMENTS = ['NumberLiteral', 'object', 'array', 'True', 'False', 'Null'] as const;
 
+/** True when the first character after JSON whitespace is `[`: only then can `text` be an exec form. */
+function opensArray(text: string): boolean {
+  let start = 0;
+  while (start < text.length && (text[start] === ' ' || text[start] === '\t' || text[start] === '\n' || text[start] === '\r')) start++;
+  return text[start] === '[';
+}
+
 /**
  * Reads `text` (left-trimmed by the caller or not) as BuildKit's exec form.
  * Offsets in the result index `text`. Never throws.
  */
 export function parseJsonArray(text: string): JsonArrayResult {
-  let start = 0;
-  while (start < text.length && (text[start] === ' ' || text[start] === '\t' || text[start] === '\n' || text[start] === '\r')) start++;
-  if (text[start] !== '[') return NOT_JSON;
+  if (!opensArray(text)) return NOT_JSON;
   const { lexer, parser } = jsonGrammar();
   const lexed = lexer.tokenize(text);
   if (lexed.errors.length > 0) return NOT_JSON;
-  const depth = nestingDepth(lexed.tokens);
+  const tokens = lexed.tokens;
+  const depth = nestingDepth(tokens);
   if (depth < 0 || depth > MAX_DEPTH) return NOT_JSON;
-  if (depth > GRAMMAR_DEPTH) return deepArray(text, lexed.tokens);
-  parser.input = lexed.tokens;
+  if (depth > GRAMMAR_DEPTH) return deepArray(text, tokens[0], tokens[tokens.length - 1], 0);
+  parser.input = tokens;
   const cst = parser.array();
-  if (parser.errors.length > 0) return NOT_JSON;
+  return parser.errors.length > 0 ? NOT_JSON : arrayResult(cst, 0);
+}
+
+/**
+ * Reads each of `texts` as {@link parseJsonArray} does, with one chevrotain
+ * lexer call and, unless one of them fails to parse, one parser call for all:
+ * their fixed cost per call is most of the cost of a short array. Returns one
+ * result per text, in order. Never throws.
+ */
+export function parseJsonArrays(texts: readonly string[]): JsonArrayResult[] {
+  const results = texts.map(() => NOT_JSON);
+  const which: number[] = [];
+  const parts: string[] = [];
+  const starts: number[] = [];
+  let length = 0;
+  for (let i = 0; i < texts.length; i++) {
+    const text = texts[i]!;
+    if (!opensArray(text)) continue;
+    which.push(i);
+    parts.push(text);
+    starts.push(length);
+    length += text.length + 1;
+  }
+  if (which.length < 2) {
+    for (const i of which) results[i] = parseJsonArray(texts[i]!);
+    return results;
+  }
+  // No token spans the `\n` between two texts, and the lexer resyncs on it after an error in one.
+  const { lexer, parser } = jsonGrammar();
+  const lexed = lexer.tokenize(parts.join('\n'));
+  const tokens = lexed.tokens;
+  const ranges: [number, number, number][] = []; // [text, first token, end token] of the texts to parse
+  const group: IToken[] = [];
+  let t = 0;
+  let e = 0;
+  for (let k = 0; k < parts.length; k++) {
+    const end = starts[k]! + parts[k]!.length;
+    const from = t;
+    while (t < tokens.length && tokens[t]!.startOffset < end) t++;
+    let failed = false;
+    while (e < lexed.errors.length && lexed.errors[e]!.offset < end) {
+      failed = true;
+      e++;
+    }
+    if (failed) continue;
+    const depth = nestingDepth(tokens, from, t);
+    if (depth < 0 || depth > MAX_DEPTH) continue;
+    if (depth > GRAMMAR_DEPTH) {
+      results[which[k]!] = deepArray(parts[k]!, tokens[from], tokens[t - 1], starts[k]!);
+      continue;
+    }
+    ranges.push([k, from, t]);
+    for (let i = from; i < t; i++) group.push(tokens[i]!);
+  }
+  if (ranges.length === 0) return results;
+  parser.input = group;
+  const cst = parser.arrays();
+  const arrays = parser.errors.length > 0 ? undefined : (cst.children['array'] as CstNode[] | undefined);
+  if (arrays !== undefined && arrays.length === ranges.length) {
+    ranges.forEach(([k], n) => (results[which[k]!] = arrayResult(arrays[n]!, starts[k]!)));
+    return results;
+  }
+  // One of them is not JSON after all: parse each alone, from its tokens.
+  for (const [k, from, to] of ranges) {
+    parser.input = tokens.slice(from, to);
+    const one = parser.array();
+    results[which[k]!] = parser.errors.length > 0 ? NOT_JSON : arrayResult(one, starts[k]!);
+  }
+  return results;
+}
+
+/** The result for a parsed `array` node whose text starts at `base` in the lexed text. */
+function arrayResult(cst: CstNode, base: number): JsonArrayResult {
   // The first element that is not a string, if any (the one that starts first), located by its first token.
   // TODO(range): an array or object element is reported by its opening bracket only, as before; its whole extent would be better.
   let other: IToken | undefined;
@@ -172,11 +255,15 @@ export function parseJsonArray(text: string): JsonArrayResult {
     }
   }
   if (other !== undefined) {
-    return { kind: 'notStrings', element: { value: undefined, start: other.startOffset, end: other.startOffset + other.image.length } };
+    const start = other.startOffset - base;
+    return { kind: 'notStrings', element: { value: undefined, start, end: start + other.image.length } };
   }
   const strings = (cst.children['StringLiteral'] ?? []) as IToken[];
   const elements: JsonArrayElement[] = [];
-  for (const str of strings) elements.push({ value: stringValue(str.image), start: str.startOffset, end: str.startOffset + str.image.length });
+  for (const str of strings) {
+    const start = str.startOffset - base;
+    elements.push({ value: stringValue(str.image), start, end: start + str.image.length });
+  }
   return { kind: 'strings', elements };
 }
 
@@ -191,8 +278,12 @@ function firstToken(node: CstNode): IToken | undefined {
   return best;
 }
 
-/** A very deeply nested but lexically valid array: the native parser decides validity; the element range is the whole array. */
-function deepArray(text: string, tokens: readonly IToken[]): JsonArrayResult {
+/**
+ * A very deeply nested but lexically valid array, from its `first` to `last`
+ * token (offsets from `base`): the native parser decides validity; the element
+ * range is the whole array.
+ */
+function deepArray(text: string, first: IToken | undefined, last: IToken | undefined, base: number): JsonArrayResult {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -200,8 +291,6 @@ function deepArray(text: string, tokens: readonly IToken[]): JsonArrayResult {
     return NOT_JSON;
   }
   if (!Array.isArray(parsed)) return NOT_JSON;
-  const first = tokens[0];
-  const last = tokens[tokens.length - 1];
-  const start = first?.startOffset ?? 0;
-  return { kind: 'notStrings', element: { value: undefined, start, end: last === undefined ? start : last.startOffset + last.image.length } };
+  const start = first === undefined ? 0 : first.startOffset - base;
+  return { kind: 'notStrings', element: { value: undefined, start, end: last === undefined ? start : last.startOffset - base + last.image.length } };
 }

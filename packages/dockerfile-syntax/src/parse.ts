@@ -5,10 +5,11 @@
  */
 import { DockerfileSyntaxError, type SourceRange } from '@kiln/errors';
 import type { Comment, Diagnostic, Directive, Dockerfile, Heredoc, Instruction, ParseWarning } from './ast.js';
-import { buildInstruction, withHeredocs } from './ast-builder.js';
+import { buildInstruction, execFormOf, withHeredocs, type ExecForm } from './ast-builder.js';
 import { heredocMarkers } from './heredoc.js';
 import { parseInstructionLine, parseInstructionLines } from './instruction-parser.js';
 import { lineShape, lineShapes, type LineShape } from './instruction-shape.js';
+import { parseJsonArrays } from './json-array.js';
 import { LineScanner, type ScannedLine } from './line-scanner.js';
 import { splitSourceLines } from './source-lines.js';
 
@@ -83,11 +84,12 @@ export function parse(text: string, options: ParseOptions = {}): ParseResult {
     }
     holding = false;
     const shapes = batchShapes(batch);
+    const forms = shapes === undefined ? undefined : execForms(batch, shapes);
     let replayed = 0;
     for (let i = 0; i < batch.length; i++) {
       const scanned = batch[i]!;
       for (const until = heldBefore[i]!; replayed < until; replayed++) diagnostics.push(held[replayed]!);
-      const instruction = shapes === undefined ? parseScannedLine(scanned, error) : buildScannedLine(scanned, shapes[i], error);
+      const instruction = shapes === undefined || forms === undefined ? parseScannedLine(scanned, error) : buildScannedLine(scanned, shapes[i], forms[i], error);
       if (scanned.emptyContinuation) {
         const last = lines[scanned.endLine - 1];
         const range: SourceRange = { start: { line: scanned.endLine, column: 1 }, end: { line: scanned.endLine, column: last === undefined ? 0 : last.column + last.text.length - 1 } };
@@ -154,6 +156,20 @@ function batchShapes(batch: readonly ScannedLine[]): (LineShape | undefined)[] |
   return shapes;
 }
 
+/** The exec forms of a batch's lines, read together (see {@link parseJsonArrays}). */
+function execForms(batch: readonly ScannedLine[], shapes: readonly (LineShape | undefined)[]): (ExecForm | undefined)[] {
+  const forms: (ExecForm | undefined)[] = [];
+  const read: ExecForm[] = [];
+  for (let i = 0; i < batch.length; i++) {
+    const shape = shapes[i];
+    const form = shape === undefined ? undefined : execFormOf(batch[i]!.line.text, shape);
+    forms.push(form);
+    if (form !== undefined) read.push(form);
+  }
+  if (read.length > 1) parseJsonArrays(read.map((f) => f.text)).forEach((result, k) => (read[k]!.result = result));
+  return forms;
+}
+
 /** A joined line can be blank when it was only an escape character and comments; BuildKit would make a nameless node of it. */
 function isBlankText(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
@@ -173,13 +189,19 @@ function parseScannedLine(scanned: ScannedLine, error: (message: string, range: 
     const t = e.token;
     error(e.message, Number.isNaN(t.startOffset) ? line.range(0, line.text.length) : line.range(t.startOffset, t.startOffset + Math.max(t.image.length, 1)));
   }
-  return buildScannedLine(scanned, lineShape(parsed.cst), error);
+  const shape = lineShape(parsed.cst);
+  return buildScannedLine(scanned, shape, execFormOf(line.text, shape), error);
 }
 
 /** Builds the instruction of a line whose shape is known (undefined for a blank line). */
-function buildScannedLine(scanned: ScannedLine, shape: LineShape | undefined, error: (message: string, range: SourceRange) => void): Instruction | undefined {
+function buildScannedLine(
+  scanned: ScannedLine,
+  shape: LineShape | undefined,
+  form: ExecForm | undefined,
+  error: (message: string, range: SourceRange) => void,
+): Instruction | undefined {
   if (shape === undefined) return undefined;
-  const built = buildInstruction(scanned.line, shape, scanned.escapeChar, scanned.comments);
+  const built = buildInstruction(scanned.line, shape, scanned.escapeChar, scanned.comments, form);
   if (built === undefined) return undefined;
   if ('problem' in built) {
     error(built.problem.message, built.problem.range);
