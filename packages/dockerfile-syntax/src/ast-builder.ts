@@ -191,11 +191,11 @@ function coreArgs(ctx: Context, shape: CoreShape, name: string, form: ExecForm |
   }
 }
 
-function instructionFrom(ctx: Context, keyword: IToken, flags: Flag[], args: Args, child: Instruction | undefined, topLevel: boolean): Instruction {
+function instructionFrom(ctx: Context, keyword: IToken, name: string, flags: Flag[], args: Args, child: Instruction | undefined, topLevel: boolean): Instruction {
   const start = keyword.startOffset;
   return {
     keyword: keyword.image,
-    name: keyword.image.toLowerCase(),
+    name,
     flags,
     args: args.args,
     pairs: args.pairs,
@@ -233,11 +233,11 @@ export function buildInstruction(
       const k = shape.core.keyword;
       const name = k.image.toLowerCase();
       const wrapped = shape.prefixes.length > 0;
-      built = instructionFrom(wrapped ? { ...ctx, comments: [] } : ctx, k, buildFlags(ctx, shape.core.flags), coreArgs(ctx, shape.core, name, form), undefined, !wrapped);
+      built = instructionFrom(wrapped ? { ...ctx, comments: [] } : ctx, k, name, buildFlags(ctx, shape.core.flags), coreArgs(ctx, shape.core, name, form), undefined, !wrapped);
     }
     for (let i = shape.prefixes.length - 1; i >= 0; i--) {
       const prefix: PrefixShape = shape.prefixes[i]!;
-      built = instructionFrom(i === 0 ? ctx : { ...ctx, comments: [] }, prefix.keyword, buildFlags(ctx, prefix.flags), NO_ARGS, built, i === 0);
+      built = instructionFrom(i === 0 ? ctx : { ...ctx, comments: [] }, prefix.keyword, prefix.keyword.image.toLowerCase(), buildFlags(ctx, prefix.flags), NO_ARGS, built, i === 0);
     }
     return built === undefined ? undefined : { instruction: built };
   } catch (e) {

@@ -10,6 +10,8 @@ import type { EscapeChar } from './ast.js';
  * quotes), a trailing lone escape character skipped.
  */
 export function unquoteFlagWord(word: string, escapeChar: EscapeChar): string {
+  // Most flags have neither quotes nor escapes, and come back as they are.
+  if (!word.includes('"') && !word.includes("'") && !word.includes(escapeChar)) return word;
   let out = '';
   let quote = '';
   for (let i = 0; i < word.length; i++) {
