@@ -130,26 +130,23 @@ export function parse(text: string, options: ParseOptions = {}): ParseResult {
 function batchShapes(batch: readonly ScannedLine[]): (LineShape | undefined)[] | undefined {
   const first = batch[0];
   if (first === undefined) return undefined;
-  const texts: string[] = [];
+  let joined = '';
   const starts: number[] = [];
   const lineOf: number[] = [];
   const shapes: (LineShape | undefined)[] = [];
-  let length = 0;
   for (let i = 0; i < batch.length; i++) {
     const scanned = batch[i]!;
     if (scanned.escapeChar !== first.escapeChar) return undefined;
     const text = scanned.line.text;
     shapes.push(undefined);
     if (isBlankText(text)) continue;
-    starts.push(length);
+    starts.push(joined.length);
     lineOf.push(i);
-    texts.push(text);
-    length += text.length + 1;
+    joined += text;
+    joined += '\n';
   }
-  if (texts.length === 0) return shapes;
-  // One flat string (join copies once), each line ended by `\n`.
-  texts.push('');
-  const cst = parseInstructionLines(texts.join('\n'), starts, first.escapeChar);
+  if (starts.length === 0) return shapes;
+  const cst = parseInstructionLines(joined, starts, first.escapeChar);
   if (cst === undefined) return undefined;
   const parsed = lineShapes(cst);
   for (let k = 0; k < lineOf.length; k++) shapes[lineOf[k]!] = parsed[k];

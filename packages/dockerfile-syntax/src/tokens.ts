@@ -54,6 +54,33 @@ const KEYWORD_FAMILY: ReadonlyMap<string, string> = new Map([
 /** The instruction keywords BuildKit knows, lower-cased. */
 export const KEYWORDS: readonly string[] = [...KEYWORD_FAMILY.keys()];
 
+/** The keywords by length, for comparing an ASCII word with them in place. */
+const KEYWORDS_BY_LENGTH: readonly (readonly string[])[] = Array.from({ length: 12 }, (_, n) => KEYWORDS.filter((k) => k.length === n));
+
+/**
+ * The family of the word `text[offset, end)`, as `KEYWORD_FAMILY.get(word.toLowerCase())`
+ * says, without making the word: an ASCII word is compared in place (upper-case letters
+ * folded); any other character takes the slow path, since `toLowerCase` maps some of them
+ * to ASCII letters (the Kelvin sign to `k`).
+ */
+function keywordFamily(text: string, offset: number, end: number): string | undefined {
+  const n = end - offset;
+  if (n > 11) return undefined;
+  for (const keyword of KEYWORDS_BY_LENGTH[n]!) {
+    let i = 0;
+    for (; i < n; i++) {
+      let c = text.charCodeAt(offset + i);
+      if (c >= 128) return KEYWORD_FAMILY.get(text.slice(offset, end).toLowerCase());
+      if (c >= 65 && c <= 90) c += 32;
+      if (c !== keyword.charCodeAt(i)) break;
+    }
+    if (i === n) return KEYWORD_FAMILY.get(keyword);
+  }
+  // No keyword of this length matched; a non-ASCII character could still fold into one.
+  for (let i = 0; i < n; i++) if (text.charCodeAt(offset + i) >= 128) return KEYWORD_FAMILY.get(text.slice(offset, end).toLowerCase());
+  return undefined;
+}
+
 // The keyword tokens all classify the same first word; remember the last answer so it is computed once.
 let memoText = '';
 let memoOffset = -1;
@@ -67,7 +94,7 @@ function classifyWord(text: string, offset: number): string | undefined {
     memoText = text;
     memoOffset = offset;
     memoEnd = end;
-    memoFamily = end - offset <= 11 ? KEYWORD_FAMILY.get(text.slice(offset, end).toLowerCase()) : undefined;
+    memoFamily = keywordFamily(text, offset, end);
   }
   return memoFamily;
 }
