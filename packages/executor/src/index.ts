@@ -17,3 +17,4 @@ export { secureJoin } from './secure-join.js';
 export { containerHosts, containerResolvConf } from './etc-files.js';
 export { recordMountStubs, type MountStubs } from './mount-stubs.js';
 export { openSandboxNetwork, sandboxAddresses, type SandboxNetwork, type SandboxNetworkOptions } from './sandbox-network.js';
+export { sweepStaleRuns } from './sweep-stale-runs.js';

@@ -7,6 +7,9 @@ import { mountAll, unmountRecursive } from '@kiln/sys';
 import { containerHosts, containerResolvConf } from './etc-files.js';
 import type { ExecMount, ExecRequest, ExecResult, Executor } from './executor.js';
 import { recordMountStubs } from './mount-stubs.js';
+import { ownerFile, processIdentity, type RunOwner } from './run-owner.js';
+import { startRunReaper } from './run-reaper.js';
+import { sweepStaleRuns } from './sweep-stale-runs.js';
 import { chooseRuntime, type RuntimeChoice } from './runtime-choice.js';
 import { buildRuntimeSpec } from './runtime-spec.js';
 import { openSandboxNetwork, type SandboxNetwork } from './sandbox-network.js';
@@ -39,6 +42,7 @@ export class OciExecutor implements Executor {
   readonly #seccomp: boolean;
   readonly #slirp4netns: string | undefined;
   #runtime: RuntimeChoice | undefined;
+  #swept = false;
 
   constructor(options: OciExecutorOptions) {
     this.#stateDir = options.stateDir;
@@ -57,9 +61,17 @@ export class OciExecutor implements Executor {
     request.signal?.throwIfAborted();
     const runtime = this.runtime;
     fs.mkdirSync(this.#stateDir, { recursive: true });
+    if (!this.#swept) {
+      // Once per executor: what a killed kiln process left behind (containers, mounts, bundles) goes first.
+      this.#swept = true;
+      sweepStaleRuns(this.#stateDir);
+    }
     const id = `kiln-${randomBytes(8).toString('hex')}`;
     const bundle = fs.mkdtempSync(path.join(this.#stateDir, 'run-'));
     const stateRoot = path.join(this.#stateDir, runtime.name);
+    const owner: RunOwner = { owner: processIdentity() ?? `${process.pid}.0`, id, stateRoot, command: runtime.command };
+    fs.writeFileSync(path.join(bundle, ownerFile), JSON.stringify(owner));
+    const reaper = startRunReaper(runtime.command, stateRoot, id, bundle);
     const rootfs = path.join(bundle, 'rootfs');
     fs.mkdirSync(rootfs);
     let mounted = false;
@@ -115,6 +127,7 @@ export class OciExecutor implements Executor {
       stubs?.cleanup();
       if (mounted) unmountRecursive(rootfs);
       fs.rmSync(bundle, { recursive: true, force: true });
+      reaper.disarm();
       await networkClosed;
     }
   }
