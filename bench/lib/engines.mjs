@@ -17,6 +17,7 @@ const kilnBin = path.join(repo, 'node_modules/.bin/kiln');
  * @property {boolean} [noCache]  reuse no cached step
  * @property {'host'} [network]  RUN steps on the host network
  * @property {string} [ociDest]  kiln only: also export to this OCI tar (`-o type=oci`)
+ * @property {string} [iidfile]  kiln and BuildKit: write the image id here
  *
  * @typedef {object} Engine
  * @property {'kiln'|'buildkit'|'buildah'} id
@@ -45,6 +46,7 @@ export function kilnEngine(workDir, { logFile, profileDir } = {}) {
       if (req.noCache) args.push('--no-cache');
       if (req.network) args.push('--network', req.network);
       if (req.ociDest) args.push('-o', `type=oci,dest=${req.ociDest}`);
+      if (req.iidfile) args.push('--iidfile', req.iidfile);
       args.push(req.context);
       return timed(kilnBin, args, { env, logFile, rssFile: path.join(workDir, `kiln-rss-${++rssCounter}`) });
     },
@@ -82,6 +84,7 @@ export function buildkitEngine(workDir, docker, { logFile } = {}) {
       const args = ['build', '--progress=plain', '-f', req.dockerfile, '-t', req.tag];
       if (req.noCache) args.push('--no-cache');
       if (req.network) args.push('--network', req.network);
+      if (req.iidfile) args.push('--iidfile', req.iidfile);
       args.push(req.context);
       return timed(dockerCli, args, { env, logFile });
     },
@@ -92,6 +95,9 @@ export function buildkitEngine(workDir, docker, { logFile } = {}) {
       const archive = `${dir}.docker.tar`;
       run(dockerCli, ['save', '-o', archive, tag], { env });
       run('skopeo', ['--insecure-policy', 'copy', '-q', `docker-archive:${archive}`, `oci:${dir}:cmp`]);
+      // The OCI conversion drops docker-only config fields (Healthcheck, Shell, OnBuild…): keep docker's own config beside the layout.
+      const manifest = JSON.parse(run('tar', ['-xOf', archive, 'manifest.json']));
+      fs.writeFileSync(path.join(dir, 'docker-config.json'), run('tar', ['-xOf', archive, manifest[0].Config]));
       fs.rmSync(archive);
     },
     cleanup() {},

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { run } from './util.mjs';
 
-/** Unpacks the layout's `cmp` image into `dir` (a bundle); returns its rootfs. */
+/** Unpacks the layout's `cmp` image into `dir` (the root filesystem itself); returns `dir`. */
 export function unpack(layout, dir) {
   run('umoci', ['raw', 'unpack', '--image', `${layout}:cmp`, dir]);
   return dir;
@@ -64,8 +64,10 @@ export function diffTrees(a, b, names = ['kiln', 'BuildKit']) {
   return out;
 }
 
-/** The image config of the layout's `cmp` image. */
+/** The image config of the layout's `cmp` image (docker's own config when the layout came from a docker archive). */
 export function readConfig(layout) {
+  const docker = path.join(layout, 'docker-config.json');
+  if (fs.existsSync(docker)) return JSON.parse(fs.readFileSync(docker, 'utf8'));
   const blob = (d) => path.join(layout, 'blobs', ...d.split(':'));
   const index = JSON.parse(fs.readFileSync(path.join(layout, 'index.json'), 'utf8'));
   const desc = index.manifests.find((m) => m.annotations?.['org.opencontainers.image.ref.name'] === 'cmp') ?? index.manifests[0];
@@ -85,8 +87,12 @@ export function normalizeConfig(config) {
   return c;
 }
 
-/** Differences between two JSON values, as `path: a vs b` lines. */
+/**
+ * Differences between two JSON values, as `path: a vs b` lines. `null` and
+ * absent are the same (docker writes Go's nil slices and maps as null).
+ */
 export function diffJson(a, b, at = '') {
+  if (a == null && b == null) return [];
   if (JSON.stringify(a) === JSON.stringify(b)) return [];
   const isObj = (x) => x !== null && typeof x === 'object';
   if (isObj(a) && isObj(b) && Array.isArray(a) === Array.isArray(b)) {

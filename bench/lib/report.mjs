@@ -33,6 +33,10 @@ export function printReport({ results, rss, runs, engines, w2Options }) {
     for (const [scenario, byEngine] of Object.entries(scenarios)) {
       const m = Object.fromEntries(engines.map((e) => [e, median(byEngine[e] ?? [])]));
       const isSize = scenario.includes('(MB)');
+      if (scenario === 'failed rounds') {
+        console.log(`| ${[w, scenario, ...engines.map((e) => String(byEngine[e]?.length ?? 0))].join(' | ')} |${' |'.repeat(header.length - 2 - engines.length)}`);
+        continue;
+      }
       const cells = [w, scenario, ...engines.map((e) => (isSize ? m[e]?.toFixed(0) : secs(m[e])))];
       const ratio = (a, b) => (Number.isFinite(m[a]) && Number.isFinite(m[b]) && m[b] > 0 ? (m[a] / m[b]).toFixed(2) : '–');
       if (has('kiln') && has('buildkit')) cells.push(ratio('kiln', 'buildkit'));
