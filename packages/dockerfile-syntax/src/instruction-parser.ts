@@ -26,7 +26,7 @@ import {
   instructionLexer,
 } from './tokens.js';
 
-const { CstParser, EOF, tokenMatcher } = chevrotain;
+const { CstParser, tokenMatcher } = chevrotain;
 
 /**
  * The instruction-line grammar. Rules are class properties, as chevrotain's examples write them.
@@ -50,23 +50,28 @@ export class InstructionParser extends CstParser {
 
   /** The lines of a batch (their ends are not tokens: see {@link parseInstructionLines}). */
   instructions = this.RULE('instructions', () => {
-    // `instruction` is all optional, so without the gate it would match once more at the end, empty.
-    this.MANY({ GATE: this.#notAtEnd, DEF: () => this.SUBRULE(this.instruction) });
+    this.MANY(() => this.SUBRULE(this.instruction));
   });
 
-  #notAtEnd = (): boolean => this.LA(1).tokenType !== EOF;
+  #alternatives: IOrAlt<void>[] | undefined;
 
-  #families: IOrAlt<void>[] | undefined;
-
-  /** `ONBUILD [flags]` prefixes, then the instruction they wrap: a keyword, its flags, its arguments. */
+  /**
+   * An instruction: a keyword, its flags, its arguments; or `ONBUILD [flags]` prefixes (all of
+   * them, so the nesting is one level however long the chain) and the instruction they wrap.
+   */
   instruction = this.RULE('instruction', () => {
-    this.MANY(() => this.SUBRULE(this.onbuildPrefix));
-    this.OPTION(() => this.OR((this.#families ??= this.#familyAlternatives())));
+    this.OR((this.#alternatives ??= this.#instructionAlternatives()));
   });
 
-  /** The instruction families, one alternative each; built once, on the first parse (the grammar recording). */
-  #familyAlternatives(): IOrAlt<void>[] {
+  /** One alternative per family, and ONBUILD; built once, on the first parse (the grammar recording). */
+  #instructionAlternatives(): IOrAlt<void>[] {
     return [
+      {
+        ALT: () => {
+          this.AT_LEAST_ONE(() => this.SUBRULE(this.onbuildPrefix));
+          this.OPTION(() => this.SUBRULE2(this.instruction));
+        },
+      },
       {
         // RUN, CMD, ENTRYPOINT, SHELL (maybe JSON) and MAINTAINER, USER, WORKDIR, STOPSIGNAL (one string).
         ALT: () => {

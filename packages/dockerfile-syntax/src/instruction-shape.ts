@@ -86,8 +86,13 @@ function makeVisitor(): ShapeVisitor {
 
     instruction(ctx: Children): LineShape {
       const nodes = ctx['onbuildPrefix'] as CstNode[] | undefined;
-      const prefixes = nodes === undefined ? NO_PREFIXES : nodes.map((n) => this.visit(n) as PrefixShape | undefined).filter((p) => p !== undefined);
-      return { prefixes, core: core(ctx) };
+      if (nodes === undefined) return { prefixes: NO_PREFIXES, core: core(ctx) };
+      // ONBUILD prefixes, then the instruction they wrap (if any) as a node of its own.
+      const prefixes = nodes.map((n) => this.visit(n) as PrefixShape | undefined).filter((p) => p !== undefined);
+      const inner = (ctx['instruction'] as CstNode[] | undefined)?.[0];
+      if (inner === undefined) return { prefixes, core: undefined };
+      const wrapped = this.visit(inner) as LineShape;
+      return { prefixes: [...prefixes, ...wrapped.prefixes], core: wrapped.core };
     }
 
     onbuildPrefix(ctx: Children): PrefixShape | undefined {
