@@ -4,9 +4,9 @@
  * parses the joined lines, many per call; the builder makes the typed AST.
  */
 import { DockerfileSyntaxError, type SourceRange } from '@kiln/errors';
-import type { Comment, Diagnostic, Directive, Dockerfile, Heredoc, Instruction, ParseWarning } from './ast.js';
-import { buildInstruction, execFormOf, withHeredocs, type ExecForm } from './ast-builder.js';
-import { heredocMarkers } from './heredoc.js';
+import type { Comment, Diagnostic, Directive, Dockerfile, Instruction, ParseWarning } from './ast.js';
+import { buildInstruction, execFormOf, type ExecForm } from './ast-builder.js';
+import { attachHeredocs, canContainHeredoc, heredocsBeforeParse, readHeredocBodies, type HeredocReading } from './heredoc-bodies.js';
 import { parseInstructionLine, parseInstructionLines } from './instruction-parser.js';
 import { lineShape, lineShapes, type LineShape } from './instruction-shape.js';
 import { parseJsonArrays } from './json-array.js';
@@ -27,14 +27,6 @@ export interface ParseResult {
   readonly diagnostics: Diagnostic[];
 }
 
-/** The instructions that may carry heredocs (BuildKit's `heredocDirectives`). */
-const HEREDOC_INSTRUCTIONS: ReadonlySet<string> = new Set(['run', 'copy', 'add']);
-
-function canContainHeredoc(instruction: Instruction): boolean {
-  const target = instruction.name === 'onbuild' && instruction.child !== undefined ? instruction.child : instruction;
-  return HEREDOC_INSTRUCTIONS.has(target.name) && !target.json;
-}
-
 const EMPTY_CONTINUATION_DETAIL = 'Empty continuation lines will become errors in a future release';
 const EMPTY_CONTINUATION_URL = 'https://docs.docker.com/go/dockerfile/rule/no-empty-continuation/';
 
@@ -47,6 +39,27 @@ const EMPTY_CONTINUATION_URL = 'https://docs.docker.com/go/dockerfile/rule/no-em
  */
 export function parse(text: string, options: ParseOptions = {}): ParseResult {
   void options;
+  // Heredoc bodies are read ahead when a line's keyword says they may follow; in the rare file where
+  // the parse then disagrees (an exec form `RUN ["<<EOF"]`), it is read again, deciding after each parse.
+  return parseText(text, true) ?? parseText(text, false)!;
+}
+
+/** A line of a batch, with its heredocs when they were read before its parse. */
+interface BatchLine {
+  readonly scanned: ScannedLine;
+  /** How many held scanner errors came before this line. */
+  readonly heldBefore: number;
+  /** `no`: its keyword takes no heredocs; a reading: its heredocs, read ahead; undefined: no `<<`, or not read ahead. */
+  readonly heredocs: 'no' | HeredocReading | undefined;
+  /** The held scanner errors that came while reading its heredocs ahead: `held[heldBefore, heldAfter)`. */
+  readonly heldAfter: number;
+}
+
+/**
+ * The parse; with `readAhead`, returns undefined when a line's heredocs were
+ * read ahead (or not) and its parse says otherwise.
+ */
+function parseText(text: string, readAhead: boolean): ParseResult | undefined {
   const diagnostics: Diagnostic[] = [];
   const directives: Directive[] = [];
   const comments: Comment[] = [];
@@ -56,8 +69,8 @@ export function parse(text: string, options: ParseOptions = {}): ParseResult {
     diagnostics.push({ severity: 'error', message, range });
   };
   // The scanner reads a batch of lines ahead of the parser; its errors are held
-  // back meanwhile and replayed before the line they came with, so diagnostics
-  // stay in the order of a line-by-line reading.
+  // back meanwhile and replayed before the line they came with (or, for heredoc
+  // bodies, after it), so diagnostics stay in the order of a line-by-line reading.
   let held: Diagnostic[] = [];
   let holding = false;
   const scannerError = (message: string, range: SourceRange): void => {
@@ -68,27 +81,33 @@ export function parse(text: string, options: ParseOptions = {}): ParseResult {
 
   for (let more = true; more; ) {
     // Fresh arrays: emptying one (`length = 0`) costs V8 more than making one.
-    const batch: ScannedLine[] = [];
-    const heldBefore: number[] = [];
+    const batch: BatchLine[] = [];
     held = [];
     holding = true;
     more = false;
     for (let scanned = scanner.next(); scanned !== undefined; scanned = scanner.next()) {
-      batch.push(scanned);
-      heldBefore.push(held.length);
-      // Whether a line with `<<` has heredoc bodies depends on its parse, and they come next in the file.
+      const heldBefore = held.length;
+      let heredocs: BatchLine['heredocs'];
       if (scanned.line.text.includes('<<')) {
-        more = true;
-        break;
+        // Whether heredoc bodies follow depends on the line's parse; unless they can be read ahead, the batch ends here.
+        const before = readAhead ? heredocsBeforeParse(scanned) : 'unknown';
+        if (before === 'unknown') {
+          batch.push({ scanned, heldBefore, heredocs: undefined, heldAfter: heldBefore });
+          more = true;
+          break;
+        }
+        heredocs = before === 'no' ? 'no' : readHeredocBodies(scanner, scanned);
       }
+      batch.push({ scanned, heldBefore, heredocs, heldAfter: held.length });
     }
     holding = false;
-    const shapes = batchShapes(batch);
-    const forms = shapes === undefined ? undefined : execForms(batch, shapes);
+    const scannedLines = batch.map((b) => b.scanned);
+    const shapes = batchShapes(scannedLines);
+    const forms = shapes === undefined ? undefined : execForms(scannedLines, shapes);
     let replayed = 0;
     for (let i = 0; i < batch.length; i++) {
-      const scanned = batch[i]!;
-      for (const until = heldBefore[i]!; replayed < until; replayed++) diagnostics.push(held[replayed]!);
+      const { scanned, heldBefore, heredocs, heldAfter } = batch[i]!;
+      for (; replayed < heldBefore; replayed++) diagnostics.push(held[replayed]!);
       const instruction = shapes === undefined || forms === undefined ? parseScannedLine(scanned, error) : buildScannedLine(scanned, shapes[i], forms[i], error);
       if (scanned.emptyContinuation) {
         const last = lines[scanned.endLine - 1];
@@ -103,10 +122,20 @@ export function parse(text: string, options: ParseOptions = {}): ParseResult {
         warnings.push(warning);
         diagnostics.push({ severity: 'warning', message: warning.message, range, code: warning.code });
       }
+      const takesHeredocs = instruction !== undefined && canContainHeredoc(instruction);
+      if (heredocs === 'no' || (heredocs !== undefined && heredocs.kind === 'read')) {
+        // Read ahead (or not) against what the parse says: start again, deciding after each parse.
+        if (takesHeredocs !== (heredocs !== 'no')) return undefined;
+      }
       if (instruction === undefined) continue;
-      // Only a batch's last line can have `<<`: `more` says it does.
-      if (more && i === batch.length - 1 && canContainHeredoc(instruction)) {
-        instructions.push(readHeredocs(scanner, scanned, instruction, error));
+      if (!takesHeredocs) {
+        instructions.push(instruction);
+      } else if (heredocs !== undefined && heredocs !== 'no') {
+        for (; replayed < heldAfter; replayed++) diagnostics.push(held[replayed]!);
+        instructions.push(attachHeredocs(instruction, heredocs, error));
+      } else if (more && i === batch.length - 1) {
+        // Only a batch's last line can have `<<` without having been read ahead: `more` says it does.
+        instructions.push(attachHeredocs(instruction, readHeredocBodies(scanner, scanned), error));
       } else {
         instructions.push(instruction);
       }
@@ -205,38 +234,6 @@ function buildScannedLine(
     return undefined;
   }
   return built.instruction;
-}
-
-function readHeredocs(scanner: LineScanner, scanned: ScannedLine, instruction: Instruction, error: (message: string, range: SourceRange) => void): Instruction {
-  const found = heredocMarkers(scanned.line.text);
-  if ('error' in found) {
-    error(found.error, scanned.line.range(found.start, found.end));
-    return instruction;
-  }
-  if (found.markers.length === 0) return instruction;
-  const heredocs: Heredoc[] = [];
-  let end = instruction.range.end;
-  for (const marker of found.markers) {
-    const markerRange = scanned.line.range(marker.start, marker.end);
-    const body = scanner.readHeredoc(marker.name, marker.chomp);
-    if (body.terminatorRange === undefined) {
-      error('unterminated heredoc', markerRange);
-      end = body.bodyRange?.end ?? end;
-      break;
-    }
-    heredocs.push({
-      name: marker.name,
-      expand: marker.expand,
-      chomp: marker.chomp,
-      fileDescriptor: marker.fileDescriptor,
-      content: body.content,
-      markerRange,
-      bodyRange: body.bodyRange,
-      terminatorRange: body.terminatorRange,
-    });
-    end = body.terminatorRange.end;
-  }
-  return withHeredocs(instruction, heredocs, end);
 }
 
 /**
