@@ -145,8 +145,7 @@ if (vectors === undefined) {
         return;
       }
       const r = await convert(text, options);
-      const now = rfc3339(Date.UTC(2025, 0, 2, 3, 4, 5));
-      t.is(r.image.created, c.expectedUnix === undefined ? now : rfc3339(c.expectedUnix * 1000));
+      t.is(r.image.created, c.expectedUnix === undefined ? undefined : rfc3339(c.expectedUnix * 1000));
       t.is(r.image.history!.at(-1)!.created, r.image.created);
     });
   });

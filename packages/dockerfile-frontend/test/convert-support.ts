@@ -47,7 +47,6 @@ export async function convert(text: string, options: Partial<ConvertOptions> & {
     targetPlatform: amd64,
     buildPlatform: amd64,
     resolveImage: resolve,
-    epochNow: () => Date.UTC(2025, 0, 2, 3, 4, 5),
     ...options,
   });
   return { ...result, calls };

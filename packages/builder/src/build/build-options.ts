@@ -46,7 +46,7 @@ export interface BuildOptions {
   readonly allow?: readonly string[];
   /** `--platform`; only the host's platform is supported for now. */
   readonly platform?: string;
-  /** Steps run at once. Default: the number of cores, at least 2. */
+  /** Steps run at once. Default: twice the cores, at least 8 (steps mostly wait on their containers). */
   readonly jobs?: number;
   /** KILN_ROOT; default `defaultKilnRoot()`. */
   readonly root?: string;

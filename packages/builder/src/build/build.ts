@@ -197,7 +197,8 @@ async function runBuild(o: BuildOptions, emit: (event: BuildEvent) => void): Pro
     const solved = await solve(converted.definition, {
       resolver: worker,
       cacheStore: cacheStoreOf(cache.records),
-      concurrency: o.jobs ?? Math.max(2, os.availableParallelism()),
+      // Most steps wait on containers, not the CPU (a sleeping RUN holds its slot), so allow well more than the cores.
+      concurrency: o.jobs ?? Math.max(8, 2 * os.availableParallelism()),
       ...(o.signal === undefined ? {} : { signal: o.signal }),
       onEvent: emit,
     });

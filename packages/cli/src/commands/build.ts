@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { CliExit } from '../cli-exit.js';
 import { createBuildDisplay, resolveProgressMode } from '../build/build-display.js';
@@ -125,7 +124,7 @@ async function runBuild(contextArg: string, flags: BuildFlags): Promise<void> {
     allow: flags.allow,
     network: flags.network,
     ...(flags.platform === undefined ? {} : { platform: flags.platform }),
-    jobs: flags.jobs === undefined ? Math.max(2, os.availableParallelism()) : Number(flags.jobs),
+    ...(flags.jobs === undefined ? {} : { jobs: Number(flags.jobs) }),
     signal: controller.signal,
   });
   const display = createBuildDisplay({ mode, stderr: process.stderr, stdout: process.stdout, dockerfileText, root: run.root, env: process.env });
@@ -201,7 +200,7 @@ export function registerBuildCommand(program: Command): void {
     .option('--metadata-file <file>', 'write the build result metadata (containerimage.digest, …) to this file as JSON')
     .option('--push', 'shorthand for --output=type=registry: push the image to every -t name')
     .option('--platform <platform>', 'the target platform (the host platform only, for now)')
-    .option('--jobs <n>', 'how many steps run at once (default: the number of cores, at least 2)')
+    .option('--jobs <n>', 'how many steps run at once (default: twice the cores, at least 8)')
     .option('--check', 'run the build checks (lint) only and print their findings; exit 1 when a check set to error fires')
     .action(runBuild);
 }

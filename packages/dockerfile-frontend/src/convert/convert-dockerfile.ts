@@ -115,7 +115,9 @@ export async function convertDockerfile(dockerfile: Dockerfile, options: Convert
       buildArgs,
       globalArgs,
       epoch,
-      created: rfc3339(epoch !== undefined ? epoch * 1000 : (options.epochNow ?? Date.now)()),
+      // Without an epoch, times stay unset for the exporter to fill from the layers' own (cached) times, as BuildKit does,
+      // so a rebuild that reuses every step gives the same image.
+      created: epoch !== undefined ? rfc3339(epoch * 1000) : undefined,
       targetPlatform: options.targetPlatform,
       contextName: options.contextName ?? 'context',
       ignorePatterns: options.ignorePatterns ?? [],
@@ -167,7 +169,7 @@ interface PassOptions {
   readonly buildArgs: ReadonlyMap<string, string>;
   readonly globalArgs: ReadonlyMap<string, string>;
   readonly epoch: number | undefined;
-  readonly created: string;
+  readonly created: string | undefined;
   readonly targetPlatform: Platform;
   readonly contextName: string;
   readonly ignorePatterns: readonly string[];

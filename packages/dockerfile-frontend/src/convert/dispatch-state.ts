@@ -63,7 +63,7 @@ export interface ConvertContext {
   /** SOURCE_DATE_EPOCH in seconds, when set: file timestamps of COPY and WORKDIR. */
   readonly epoch: number | undefined;
   /** The `created` time of history entries written by this build. */
-  readonly created: string;
+  readonly created: string | undefined;
   readonly targetPlatform: Platform;
   /** The namespace of cache mount ids (`BUILDKIT_CACHE_MOUNT_NS`), or `''`. */
   readonly cacheNamespace: string;

@@ -44,8 +44,6 @@ export interface ConvertOptions {
   readonly ignorePatterns?: readonly string[];
   /** SOURCE_DATE_EPOCH in **seconds** when not given as a build-arg or global ARG. */
   readonly sourceDateEpoch?: number;
-  /** The current time in **milliseconds** since the Unix epoch (default `Date.now`), for `created`. */
-  readonly epochNow?: () => number;
 }
 
 /** A note about the conversion that is not an error. */
