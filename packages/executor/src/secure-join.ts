@@ -11,7 +11,7 @@ const maxSymlinks = 255;
  * The result is an absolute host path that is `root` or below it.
  * Throws InvalidArgumentError on a symlink loop.
  */
-export function secureJoin(root: string, unsafePath: string): string {
+export function secureJoin(root: string, unsafePath: string, followFinal = true): string {
   const pending = unsafePath.split('/').filter((p) => p !== '' && p !== '.');
   const resolved: string[] = [];
   let links = 0;
@@ -23,10 +23,12 @@ export function secureJoin(root: string, unsafePath: string): string {
     }
     const candidate = path.join(root, ...resolved, part);
     let target: string | undefined;
-    try {
-      if (fs.lstatSync(candidate).isSymbolicLink()) target = fs.readlinkSync(candidate);
-    } catch {
-      // A missing component: nothing to follow, keep the name.
+    if (followFinal || pending.length > 0) {
+      try {
+        if (fs.lstatSync(candidate).isSymbolicLink()) target = fs.readlinkSync(candidate);
+      } catch {
+        // A missing component: nothing to follow, keep the name.
+      }
     }
     if (target === undefined) {
       resolved.push(part);
