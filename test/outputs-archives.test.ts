@@ -7,7 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import { kiln, makeBusyboxLayout, skopeo, type KilnRun } from './support/images-cli.ts';
-import { envWithBusybox, greeting, walkTree, writeContext } from './support/outputs-build.ts';
+import { greeting, walkTree, writeContext } from './support/outputs-build.ts';
+import { busyboxEnv } from './support/build-cli.ts';
 
 const ready = process.getuid?.() === 0 && fs.existsSync('/bin/busybox') && ['skopeo', 'umoci', 'runc'].every((c) => (process.env.PATH ?? '').split(':').some((d) => fs.existsSync(path.join(d, c))));
 
@@ -28,7 +29,7 @@ test.before(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'kiln-outputs-archives-'));
   const layout = path.join(work, 'busybox');
   makeBusyboxLayout(layout);
-  const k = envWithBusybox(path.join(work, 'env'), layout);
+  const k = busyboxEnv(path.join(work, 'env'), layout);
   out = path.join(work, 'out');
   fs.mkdirSync(out);
   const context = writeContext(path.join(work, 'context'));

@@ -6,7 +6,8 @@ import path from 'node:path';
 import test from 'ava';
 import { startRegistry, type RunningRegistry } from '../packages/registry/test/support/registry-process.ts';
 import { kiln, makeBusyboxLayout, skopeo, type KilnEnv } from './support/images-cli.ts';
-import { envWithBusybox, linesWith, writeContext } from './support/outputs-build.ts';
+import { linesWith, writeContext } from './support/outputs-build.ts';
+import { busyboxEnv } from './support/build-cli.ts';
 
 const ready = process.getuid?.() === 0 && fs.existsSync('/bin/busybox') && fs.existsSync('/usr/bin/docker-registry');
 
@@ -20,7 +21,7 @@ test.before(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'kiln-outputs-push-'));
   const layout = path.join(work, 'busybox');
   makeBusyboxLayout(layout);
-  k = envWithBusybox(path.join(work, 'env'), layout);
+  k = busyboxEnv(path.join(work, 'env'), layout);
   context = writeContext(path.join(work, 'context'));
   registry = await startRegistry();
 });

@@ -6,7 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import { kiln, makeBusyboxLayout } from './support/images-cli.ts';
-import { envWithBusybox, writeContext } from './support/outputs-build.ts';
+import { writeContext } from './support/outputs-build.ts';
+import { busyboxEnv } from './support/build-cli.ts';
 
 const ready = process.getuid?.() === 0 && fs.existsSync('/bin/busybox');
 const epoch = 1_700_000_000;
@@ -37,7 +38,7 @@ function readBuilt(root: string, metadataFile: string): Built {
 
   const builds: Built[] = [];
   for (const [i, how] of (['build-arg', 'environment'] as const).entries()) {
-    const k = envWithBusybox(path.join(work, `env-${i}`), layout, how === 'environment' ? { SOURCE_DATE_EPOCH: String(epoch) } : {});
+    const k = busyboxEnv(path.join(work, `env-${i}`), layout, how === 'environment' ? { SOURCE_DATE_EPOCH: String(epoch) } : {});
     // A context of its own, written now: its files are newer than the epoch and differ in mtime between the two builds.
     const context = writeContext(path.join(work, `context-${i}`));
     const metadataFile = path.join(work, `metadata-${i}.json`);

@@ -7,7 +7,6 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { kiln, kilnEnv, type KilnEnv } from './images-cli.ts';
 
 /** What the image's CMD prints. */
 export const greeting = 'HELLO FROM KILN OUTPUTS';
@@ -34,14 +33,6 @@ export function writeContext(dir: string): string {
   fs.writeFileSync(path.join(dir, 'data', 'a.txt'), 'a\n');
   fs.writeFileSync(path.join(dir, 'data', 'nested', 'b.bin'), Buffer.from([0, 1, 2, 255]));
   return dir;
-}
-
-/** A kiln environment under `dir` whose store holds the busybox layout at `layout` as `busybox:latest`. */
-export function envWithBusybox(dir: string, layout: string, extra: NodeJS.ProcessEnv = {}): KilnEnv {
-  const k = kilnEnv(dir, extra);
-  const r = kiln(k, ['load', '-i', layout, '--repository', 'busybox']);
-  if (r.status !== 0) throw new Error(`kiln load failed: ${r.stderr}`);
-  return k;
 }
 
 /** One entry of a tree, without its mtime: what must agree between two copies of an image's root filesystem. */
