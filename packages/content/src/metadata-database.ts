@@ -15,8 +15,25 @@ import { DatabaseSync } from 'node:sqlite';
  */
 export function openMetadataDatabase(file: string, options: { readonly busyTimeoutMs?: number } = {}): DatabaseSync {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
-  const db = new DatabaseSync(file, { enableForeignKeyConstraints: true, timeout: options.busyTimeoutMs ?? 10_000 });
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
+  const timeout = options.busyTimeoutMs ?? 10_000;
+  const db = new DatabaseSync(file, { enableForeignKeyConstraints: true, timeout });
+  // Switching to WAL needs an exclusive lock, and SQLite may answer "locked" at once instead of
+  // waiting when another process opens the file at the same moment: retry until the timeout.
+  const deadline = Date.now() + timeout;
+  for (let pause = 5; ; pause = Math.min(pause * 2, 200)) {
+    try {
+      const mode = db.prepare('PRAGMA journal_mode').get() as { journal_mode?: string } | undefined;
+      if (mode?.journal_mode !== 'wal') db.exec('PRAGMA journal_mode = WAL');
+      break;
+    } catch (error) {
+      if (!/locked|busy/i.test((error as Error).message) || Date.now() > deadline) {
+        db.close();
+        throw error;
+      }
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, pause);
+    }
+  }
+  db.exec('PRAGMA synchronous = NORMAL;');
   return db;
 }
 
