@@ -1,6 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { InvalidArgumentError, NotFoundError } from '@kiln/errors';
-import { decodeDescriptor, type Descriptor } from '@kiln/oci';
+import { decodeDescriptor, type Descriptor, type Digest } from '@kiln/oci';
 import { ensureContentSchema } from './content-schema.js';
 
 /** A named image: the descriptor of its manifest or index, and when it was named. */
@@ -59,6 +59,26 @@ export class ImageStore {
       )
       .run(name, checked.mediaType, checked.digest, checked.size, JSON.stringify(checked), JSON.stringify(labels), now, now);
     return this.get(name);
+  }
+
+  /**
+   * Points every name that points at the manifest `from` at `to` instead,
+   * keeping their labels and `createdAt`: for swapping an image for an
+   * equivalent one (the same image with its layers compressed for a push).
+   * One statement, so a name another process re-points meanwhile is left
+   * alone. Returns the names changed, sorted.
+   *
+   * @throws InvalidArgumentError for a malformed descriptor.
+   */
+  retarget(from: Digest, to: Descriptor): string[] {
+    const checked = decodeDescriptor(to, 'image retarget');
+    const rows = this.#db
+      .prepare(
+        `UPDATE content_images SET media_type = ?, digest = ?, size = ?, descriptor = ?, updated_at = ?
+         WHERE digest = ? RETURNING name`,
+      )
+      .all(checked.mediaType, checked.digest, checked.size, JSON.stringify(checked), this.#now(), from) as { name: string }[];
+    return rows.map((r) => r.name).sort();
   }
 
   /** @throws NotFoundError when no image has that name. */

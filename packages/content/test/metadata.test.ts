@@ -42,6 +42,26 @@ test('images: put, get, replace keeping createdAt, list by prefix, delete', asyn
   t.is(((t.throws(() => images.put('x', { ...target, digest: 'sha256:bad' as Digest }))) as { code?: string }).code, 'InvalidArgument');
 });
 
+test('images: retarget moves every name of one manifest to another, keeping labels and createdAt', async (t) => {
+  let now = 100;
+  const root = await openContentRoot(tempRoot(t));
+  t.teardown(() => root.close());
+  const images = new ImageStore(root.db, { now: () => now });
+  const old: Descriptor = { mediaType: MediaType.ociManifest, digest: `sha256:${'b'.repeat(64)}` as Digest, size: 10 };
+  const other: Descriptor = { ...old, digest: `sha256:${'c'.repeat(64)}` as Digest };
+  images.put('b:1', old, { origin: 'build' });
+  images.put('a:1', old);
+  images.put('c:1', other);
+  now = 300;
+  const to: Descriptor = { ...old, digest: `sha256:${'d'.repeat(64)}` as Digest, size: 20 };
+  t.deepEqual(images.retarget(old.digest, to), ['a:1', 'b:1']);
+  t.deepEqual(images.get('b:1'), { name: 'b:1', target: to, labels: { origin: 'build' }, createdAt: 100, updatedAt: 300 });
+  t.deepEqual(images.get('a:1').target, to);
+  t.deepEqual(images.get('c:1').target, other);
+  t.deepEqual(images.retarget(old.digest, to), [], 'nothing points at the old manifest any more');
+  t.is(((t.throws(() => images.retarget(old.digest, { ...to, digest: 'sha256:bad' as Digest }))) as { code?: string }).code, 'InvalidArgument');
+});
+
 test('images written by one connection are seen by another (two handles on one file)', async (t) => {
   const dir = tempRoot(t);
   const a = await openContentRoot(dir);
