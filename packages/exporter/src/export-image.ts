@@ -70,7 +70,9 @@ const internalAnnotation = /^containerd\.io\//;
 /**
  * Turns a build result into an image in the content store, as BuildKit's
  * image exporter does: the layers are `root.layers({ compression })` (made
- * and compressed on first use; base image layers keep their original blobs),
+ * and compressed on first use; base image layers keep their original blobs,
+ * except uncompressed ones, from images kiln's store keeps uncompressed,
+ * which are compressed when another compression is asked for),
  * the config is finalised (`rootfs.diff_ids`, history normalised against the
  * layers, `created` and the epoch clamp; see `finalizeImageConfig`), config
  * and manifest are written as canonical JSON with `@kiln/oci`'s serialisers,
@@ -113,7 +115,9 @@ export async function exportImage(input: ImageExportInput, deps: ImageExportDeps
     const layers: ExportLayer[] = [];
     for (const r of records) {
       let descriptor = r.descriptor;
-      if (options.forceCompression === true && needsRecompression(descriptor, compression)) {
+      // Uncompressed base layers (from an image a build stored) are compressed too, else a pushed or
+      // archived image would carry plain tars nobody asked for; compressed ones keep their blobs.
+      if ((options.forceCompression === true || isPlainTar(descriptor)) && needsRecompression(descriptor, compression)) {
         descriptor = await recompressLayer(root, descriptor, compression, options.compressionLevel, lease.id);
       }
       const rewritten: Record<string, string> = clampTo !== undefined && r.origin === 'diff' ? { [rewrittenTimestampAnnotation]: String(clampTo) } : {};
@@ -158,6 +162,11 @@ export async function exportImage(input: ImageExportInput, deps: ImageExportDeps
     await release();
     throw error;
   }
+}
+
+/** True for a distributable uncompressed layer (nondistributable ones are never pushed as blobs, so they keep theirs). */
+function isPlainTar(descriptor: Descriptor): boolean {
+  return descriptor.mediaType === MediaType.ociLayer || descriptor.mediaType === MediaType.dockerLayer;
 }
 
 /** A layer descriptor as a manifest lists it: the chosen media type family, no store-internal annotations, plus `extra`. */

@@ -62,7 +62,10 @@ export interface ExportOutputsResult {
  * Writes a build's result to every output, as `kiln build -o … -t …` asks:
  * - the image (when there are tags, image outputs, or no outputs at all) is
  *   made once per distinct set of image options and stored under the tags
- *   and the `name=`s of `type=image` outputs;
+ *   and the `name=`s of `type=image` outputs; the stored image's layers are
+ *   uncompressed unless an output pushes or the first `type=image` output
+ *   sets a compression (see {@link storedImageOptions}), while pushed images
+ *   and `type=oci` / `type=docker` archives default to gzip, as in buildx;
  * - `type=image,push=true` pushes it to every `name=` and tag (through
  *   `deps.registry`); `type=oci` / `type=docker` write it, named by their
  *   `name=`s and the tags; `type=local` / `type=tar` write the tree.
@@ -85,7 +88,8 @@ export async function exportOutputs(input: ImageExportInput, outputs: readonly O
     for (const image of made.values()) await image.release();
   };
   const storeOutput = outputs.find((o) => o.type === 'image');
-  const storeOptions = storeOutput?.type === 'image' ? storeOutput.image : {};
+  const pushes = outputs.some((o) => o.type === 'image' && o.push);
+  const storeOptions = storedImageOptions(storeOutput?.type === 'image' ? storeOutput.image : {}, { pushes });
   const storeNames = [...tags, ...outputs.flatMap((o) => (o.type === 'image' && o.store ? o.names : []))];
   const imageFor = async (imageOptions: ImageExportOptions, names: readonly string[]): Promise<ExportedImage> => {
     const key = optionsKey(imageOptions);
@@ -148,6 +152,24 @@ export function checkOutputs(outputs: readonly OutputSpec[], options: { readonly
     }
     if (output.type === 'image' && !output.store && tags.length > 0) throw new UnsupportedError('type=image,store=false cannot be combined with -t: the tags name the image in kiln\'s store');
   }
+}
+
+/**
+ * The options of the image a build keeps in kiln's store, from the options
+ * the build asked for (`-o type=image,…`, or none). With no compression
+ * setting (`compression`, `compression-level`, `force-compression=true`)
+ * the layers the build made are kept uncompressed, as docker's image store
+ * keeps them: no compression cost at build time, and the image ID is the
+ * same either way (diff_ids are digests of the uncompressed tars); `kiln
+ * push` compresses them on the way out (see `distributableImage`). When
+ * `pushes` (some output has `push=true`) the default stays gzip, so the image
+ * stored is the one pushed and nothing is compressed twice. Explicit settings
+ * are kept as given. Base image layers keep their blobs in every case.
+ */
+export function storedImageOptions(options: ImageExportOptions, context: { readonly pushes: boolean }): ImageExportOptions {
+  const explicit = options.compression !== undefined || options.compressionLevel !== undefined || options.forceCompression === true;
+  if (explicit || context.pushes) return options;
+  return { ...options, compression: 'uncompressed' };
 }
 
 /** Image options that give the same image give the same key (undefined fields and key order do not matter). */

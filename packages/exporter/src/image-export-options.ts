@@ -24,7 +24,14 @@ export interface ImageAnnotation {
  * image exporter options that changes the image's bytes.
  */
 export interface ImageExportOptions {
-  /** Compression of the layers the build made (default gzip); base image layers keep their blobs unless {@link forceCompression}. */
+  /**
+   * Compression of the layers the build made (default gzip here; the image a
+   * build keeps in kiln's store defaults to `uncompressed`, see
+   * `storedImageOptions`). Base image layers keep their blobs unless
+   * {@link forceCompression}, except uncompressed ones (from an image a build
+   * stored uncompressed), which are compressed into this compression so an
+   * image never leaves the store with plain tars nobody asked for.
+   */
   readonly compression?: LayerCompressionName;
   /** gzip 0–9, zstd 1–22 (`compression-level`); default the compressor's (gzip 6, zstd 3). */
   readonly compressionLevel?: number;

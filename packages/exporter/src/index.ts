@@ -12,10 +12,17 @@
  * `buildkit/rewritten-timestamp`. Base image layers keep their blobs (unless
  * `force-compression` must recompress them, which keeps their diff_ids).
  * The clamp leaves older mtimes as they are, as BuildKit does.
+ *
+ * Compression: the image a build keeps in kiln's store has its new layers
+ * uncompressed by default (as docker's image store), so a build pays no
+ * compression; pushed images and archives default to gzip, and
+ * `distributableImage` compresses a stored image's layers when `kiln push`
+ * sends it. The image ID does not depend on compression.
  */
 export { type LayerCompressionName, type ImageExportOptions, type ImageAnnotation, type ImageAnnotationKind } from './image-export-options.js';
 export { selectAnnotations, type SelectedAnnotations } from './image-annotations.js';
 export { recompressLayer, needsRecompression } from './recompress-layer.js';
+export { distributableImage } from './distributable-image.js';
 export { type ExportableRef, type ExportLayer, type TreeMounts } from './exportable-ref.js';
 export { exporterHistoryComment, normalizeHistory, formatGoTime, type NormalizeHistoryOptions, type NormalizedHistory } from './image-history.js';
 export { finalizeImageConfig, type FinalizeImageConfigOptions, type FinalizedImageConfig } from './finalize-image-config.js';
@@ -31,4 +38,4 @@ export {
   parseOutputSpec, isImageOutput, outputTypes,
   type OutputType, type OutputSpec, type ImageOutputFields, type ImageOutput, type OciOutput, type DockerOutput, type LocalOutput, type TarOutput,
 } from './output-spec.js';
-export { exportOutputs, checkOutputs, type ImagePusher, type PushedName, type ExportOutputsDeps, type ExportOutputsOptions, type ExportOutputsResult } from './export-outputs.js';
+export { exportOutputs, checkOutputs, storedImageOptions, type ImagePusher, type PushedName, type ExportOutputsDeps, type ExportOutputsOptions, type ExportOutputsResult } from './export-outputs.js';
