@@ -6,6 +6,7 @@ import { withMountedDir } from '@kiln/layer';
 import type { Mount } from '@kiln/snapshot';
 import type { ImmutableRef } from '../contract.js';
 import type { CacheState } from '../state.js';
+import { statement } from './statements.js';
 import { walkTree, type TreeEntry, type TreeEntryKind } from './tree-entry.js';
 
 /** Snapshots whose index was loaded lately (committed snapshots never change, so this cannot go stale). */
@@ -67,7 +68,7 @@ export function compareTreeOrder(a: string, b: string): number {
 export function storeIndex(state: CacheState, snapshot: string, entries: readonly TreeEntry[]): void {
   writeTransaction(state.db, () => {
     state.db.prepare('DELETE FROM cache_tree_entries WHERE snapshot = ?').run(snapshot);
-    const insert = state.db.prepare('INSERT INTO cache_tree_entries (snapshot, path, kind, target, digest) VALUES (?, ?, ?, ?, ?)');
+    const insert = statement(state.db, 'INSERT INTO cache_tree_entries (snapshot, path, kind, target, digest) VALUES (?, ?, ?, ?, ?)');
     for (const e of entries) insert.run(snapshot, e.path, e.kind, e.target ?? null, e.digest);
     state.db.prepare('INSERT OR REPLACE INTO cache_tree_indexes (snapshot, created) VALUES (?, ?)').run(snapshot, Date.now());
   });
