@@ -3,7 +3,7 @@ import { InvalidArgumentError } from '@kiln/errors';
 import type { Snapshotter } from '@kiln/snapshot';
 import { acquireCacheMount } from './cache-mounts.js';
 import { checksumEntries } from './checksum/select.js';
-import { treeEntry, type TreeEntry } from './checksum/tree-entry.js';
+import { treeEntry, type EntryOwner, type TreeEntry } from './checksum/tree-entry.js';
 import { storeIndex, treeIndex } from './checksum/tree-index.js';
 import type { CacheManager, ContentChecksum, ImmutableRef, LayerRecord } from './contract.js';
 import { fromLayers } from './from-layers.js';
@@ -33,9 +33,10 @@ export interface KilnCacheManager extends CacheManager {
    * The checksum record of one file of a tree being built outside the cache
    * (the local context), through the fingerprint table: `abs` is read only
    * when its inode, size, mtime or ctime changed since it was last hashed.
-   * `rel` is its path in the tree (`/`-separated, no leading `/`, `''` for the root).
+   * `rel` is its path in the tree (`/`-separated, no leading `/`, `''` for the root);
+   * `owner`, when given, is the owner the tree stores it with instead of the one on disk.
    */
-  entryOf(abs: string, rel: string, stat: fs.BigIntStats): Promise<TreeEntry>;
+  entryOf(abs: string, rel: string, stat: fs.BigIntStats, owner?: EntryOwner): Promise<TreeEntry>;
   /** The index of `ref`'s whole tree, sorted depth-first (walked once per snapshot, then stored). */
   treeIndex(ref: ImmutableRef): Promise<readonly TreeEntry[]>;
   /** Records the index of `ref`'s tree computed elsewhere (entries sorted depth-first), so checksum need not walk it. */
@@ -85,7 +86,7 @@ export function openCacheManager(options: CacheManagerOptions): KilnCacheManager
     },
     records: createRecords(state, holds),
     prune: (opts) => prune(state, holds, opts),
-    entryOf: (abs, rel, stat) => treeEntry(state, abs, rel, stat),
+    entryOf: (abs, rel, stat, owner) => treeEntry(state, abs, rel, stat, owner),
     treeIndex: (ref) => treeIndex(state, ref),
     recordIndex: (ref, entries) => storeIndex(state, ref.id, entries),
     close() {},

@@ -11,6 +11,6 @@ export type { CacheStats } from './state.js';
 export type { PruneOptions } from './prune.js';
 export type { LayersOptions } from './layers.js';
 export { chainIds } from './from-layers.js';
-export { type TreeEntry, type TreeEntryKind, comparePaths } from './checksum/tree-entry.js';
+export { type EntryOwner, type TreeEntry, type TreeEntryKind, comparePaths } from './checksum/tree-entry.js';
 export { compareTreeOrder } from './checksum/tree-index.js';
 export { checksumEntries, maxFileDigests, type SelectOptions } from './checksum/select.js';

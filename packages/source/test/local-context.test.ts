@@ -72,3 +72,54 @@ test('a missing context is NotFound', async (t) => {
   t.teardown(() => r.close());
   await t.throwsAsync(syncLocalContext({ cache: r.cache, db: r.contentRoot.db, dir: '/nonexistent/ctx' }), { message: /not found/ });
 });
+
+test('the context snapshot is owned by root whoever owns the files, as BuildKit resets uid and gid', async (t) => {
+  const r = await openTestRoot();
+  t.teardown(() => r.close());
+  const ctx = tempDir(t);
+  writeTree(ctx, { 'src/app.js': 'a' });
+  fs.symlinkSync('app.js', path.join(ctx, 'src/link'));
+  for (const p of ['', 'src', 'src/app.js']) fs.chownSync(path.join(ctx, p), 1000, 1001);
+  fs.lchownSync(path.join(ctx, 'src/link'), 1000, 1001);
+  const { ref } = await syncLocalContext({ cache: r.cache, db: r.contentRoot.db, dir: ctx });
+  const view = await ref.mount();
+  const dir = view.mounts[0]!.source;
+  for (const p of ['', 'src', 'src/app.js', 'src/link']) {
+    const st = fs.lstatSync(path.join(dir, p));
+    t.deepEqual([st.uid, st.gid], [0, 0], `${p || '.'} is 0:0`);
+  }
+  await view.release();
+  // The index says 0:0 too, so a context owned by someone else has the checksum of one owned by root.
+  const rootOwned = tempDir(t);
+  writeTree(rootOwned, { 'src/app.js': 'a' });
+  fs.symlinkSync('app.js', path.join(rootOwned, 'src/link'));
+  const other = await syncLocalContext({ cache: r.cache, db: r.contentRoot.db, dir: rootOwned });
+  t.is((await r.cache.checksum(ref, ['src'])).digest, (await r.cache.checksum(other.ref, ['src'])).digest);
+  await Promise.all([ref.release(), other.ref.release()]);
+});
+
+test('an unchanged context is recognised from its stamps alone; a touched file is hashed, an edited one recopied', async (t) => {
+  const r = await openTestRoot();
+  t.teardown(() => r.close());
+  const ctx = tempDir(t);
+  writeTree(ctx, { 'a/one': '1', 'a/two': '2' });
+  const cold = await syncLocalContext({ cache: r.cache, db: r.contentRoot.db, dir: ctx });
+  const hits = r.cache.stats.fingerprintHits;
+  const warm = await syncLocalContext({ cache: r.cache, db: r.contentRoot.db, dir: ctx });
+  t.true(warm.reused);
+  t.is(r.cache.stats.fingerprintHits, hits, 'not even the fingerprint table was asked');
+  // New times, same bytes: the stamps differ, the tree does not, so the snapshot is kept.
+  const later = new Date(Date.now() + 5000);
+  fs.utimesSync(path.join(ctx, 'a/one'), later, later);
+  const touched = await syncLocalContext({ cache: r.cache, db: r.contentRoot.db, dir: ctx });
+  t.true(touched.reused);
+  t.is(touched.ref.id, cold.ref.id);
+  const again = await syncLocalContext({ cache: r.cache, db: r.contentRoot.db, dir: ctx });
+  t.true(again.reused);
+  t.is(r.cache.stats.filesRead, 3, 'two files hashed cold, the touched one once more');
+  fs.writeFileSync(path.join(ctx, 'a/two'), '22');
+  const edited = await syncLocalContext({ cache: r.cache, db: r.contentRoot.db, dir: ctx });
+  t.false(edited.reused);
+  t.is(edited.copied, 1);
+  await Promise.all([cold.ref.release(), warm.ref.release(), touched.ref.release(), again.ref.release(), edited.ref.release()]);
+});

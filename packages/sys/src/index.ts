@@ -12,3 +12,4 @@ export { type MountInfo, parseMountInfo, readMountInfo } from './mountinfo.js';
 export { mknod, makedev, splitDevice, FileType } from './mknod.js';
 export { lgetxattr, lsetxattr, llistxattr, lremovexattr, type XattrSetMode } from './xattr.js';
 export { ErrnoError, isErrno, errnoName, errorCodeOfErrno } from './errno-error.js';
+export { copyFileBytes } from './copy-file.js';

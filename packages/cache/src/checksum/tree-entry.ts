@@ -32,14 +32,21 @@ function kindOf(st: fs.BigIntStats): TreeEntryKind {
   return 'socket';
 }
 
+/** Owner ids that replace the ones on disk in an entry (the tree is stored with them). */
+export interface EntryOwner {
+  readonly uid: number;
+  readonly gid: number;
+}
+
 /**
  * The {@link TreeEntry} of `abs` (shown in the tree as `rel`), whose lstat
- * (`bigint: true`) is `st`. Regular files go through the fingerprint table,
- * so an unchanged file is not read.
+ * (`bigint: true`) is `st`, owned by `owner` when given (else by the ids
+ * on disk). Regular files go through the fingerprint table, so an unchanged
+ * file is not read.
  */
-export async function treeEntry(state: CacheState, abs: string, rel: string, st: fs.BigIntStats): Promise<TreeEntry> {
+export async function treeEntry(state: CacheState, abs: string, rel: string, st: fs.BigIntStats, owner?: EntryOwner): Promise<TreeEntry> {
   const kind = kindOf(st);
-  const head = `${kind} ${(Number(st.mode) & 0o7777).toString(8)} ${st.uid} ${st.gid}`;
+  const head = `${kind} ${(Number(st.mode) & 0o7777).toString(8)} ${owner?.uid ?? st.uid} ${owner?.gid ?? st.gid}`;
   let record = head;
   let target: string | undefined;
   if (kind === 'file') record = `${head} ${st.size} ${await fileSha256(state, abs, { ino: st.ino, size: st.size, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs })}`;
