@@ -51,6 +51,45 @@ test.serial('COPY from another ref with --chown names resolved in the destinatio
   await out!.release();
 });
 
+test.serial('COPY of a context into a new directory hard-links its files; the base, later actions and the context stay intact', async (t) => {
+  const contextView = await context.mount();
+  const contextDir = contextView.mounts[0]!.source;
+  const source = fs.statSync(path.join(contextDir, 'src/app.js'));
+  await contextView.release();
+  const [out, chmodded] = await runFile(
+    [
+      { input: 0, secondaryInput: 1, output: 0, action: copyOf('.', '/usr/share/app/') },
+      // A later action on the same tree: the tree was unmounted for the copy and is mounted again.
+      { input: 0, secondaryInput: 1, output: 1, action: copyOf('src', '/opt/app/', { mode: '0600' }) },
+    ],
+    [root.busybox, context],
+  );
+  await readRef(out!, (dir) => {
+    const st = fs.statSync(path.join(dir, 'usr/share/app/src/app.js'));
+    t.is(st.ino, source.ino, 'the same inode as the context file: linked, not copied');
+    t.deepEqual([st.uid, st.gid, st.mode & 0o7777, st.mtimeMs], [source.uid, source.gid, source.mode & 0o7777, source.mtimeMs]);
+    t.is(fs.readlinkSync(path.join(dir, 'usr/share/app/src/link.js')), 'app.js');
+    t.true(fs.existsSync(path.join(dir, 'usr/share/README')) === false && fs.existsSync(path.join(dir, 'usr/share/app/README')));
+    t.true(fs.existsSync(path.join(dir, 'bin/busybox')), 'on top of the base');
+  });
+  await readRef(chmodded!, (dir) => {
+    const st = fs.statSync(path.join(dir, 'opt/app/app.js'));
+    t.not(st.ino, source.ino, '--chmod changes the mode: a copy');
+    t.is(st.mode & 0o777, 0o600);
+  });
+  // A write on top (as a RUN would do) copies up: the context's file never changes.
+  const next = await root.cache.newMutable(out as ImmutableRef);
+  await withTree(next.mounts, (dir) => fs.appendFileSync(path.join(dir, 'usr/share/app/src/app.js'), '// changed'));
+  await next.release();
+  const after = await context.mount();
+  t.is(fs.readFileSync(path.join(after.mounts[0]!.source, 'src/app.js'), 'utf8'), 'console.log(1)');
+  await after.release();
+  const layers = await (out as ImmutableRef).layers({ compression: 'uncompressed' });
+  t.is(layers.length, 2, 'the base and the copy');
+  await out!.release();
+  await chmodded!.release();
+});
+
 test.serial('WORKDIR mkdir, heredoc mkfile and rm chain on one tree; only the output is committed', async (t) => {
   const [out] = await runFile(
     [

@@ -3,7 +3,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { FailedPreconditionError, NotFoundError } from '@kiln/errors';
 import { createWalkFilter, type WalkFilter } from '@kiln/patterns';
-import { FileType, llistxattr, lgetxattr, lsetxattr, mknod, splitDevice } from '@kiln/sys';
+import { copyFileBytes, FileType, llistxattr, lgetxattr, lsetxattr, mknod, splitDevice } from '@kiln/sys';
 import type { ModeChange } from './chmod.js';
 import type { Ids } from './owner.js';
 import { displayPath } from './root-path.js';
@@ -22,6 +22,14 @@ export interface CopierOptions {
   readonly excludePatterns?: readonly string[] | undefined;
   /** Replace a destination entry of another type (a dir by a file, a file by a dir) instead of failing. */
   readonly alwaysReplaceExistingDestPaths?: boolean | undefined;
+  /**
+   * Hard-link a regular file instead of copying it when the copy would get
+   * the source's owner, mode, times and xattrs anyway. Only for a source tree
+   * that is never written again (an immutable snapshot's directory) and a
+   * destination on the same mount: both names then share one inode forever.
+   * Falls back to copying where the filesystem refuses the link.
+   */
+  readonly linkFiles?: boolean | undefined;
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -49,9 +57,13 @@ export class Copier {
   readonly #options: CopierOptions;
   readonly #inodes = new Map<string, string>();
   #visited = 0;
+  #linking: boolean;
+  /** Directories this copy() call created: nothing can exist in them yet but what it wrote, once per name. */
+  readonly #fresh = new Set<string>();
 
   constructor(options: CopierOptions) {
     this.#options = options;
+    this.#linking = options.linkFiles === true && options.mode === undefined && options.timestamp === undefined;
   }
 
   /**
@@ -84,10 +96,13 @@ export class Copier {
    * Copies the source entry `src` (a host path; may be a directory, a file, a
    * symlink, a device) to `target` (a host path in the destination root,
    * whose parent exists). `overwriteTargetMetadata` false keeps the metadata
-   * of an existing directory at `target`.
+   * of an existing directory at `target`; `emptyTarget` says `target` is a
+   * directory known to be empty (just made), so nothing in it is looked up.
    */
-  async copy(src: string, target: string, overwriteTargetMetadata: boolean): Promise<void> {
+  async copy(src: string, target: string, overwriteTargetMetadata: boolean, emptyTarget = false): Promise<void> {
     const stat = fs.lstatSync(src);
+    this.#fresh.clear();
+    if (emptyTarget) this.#fresh.add(target);
     const filter = this.#options.includePatterns?.length || this.#options.excludePatterns?.length
       ? createWalkFilter<Entry>({ includePatterns: this.#options.includePatterns, excludePatterns: this.#options.excludePatterns })
       : undefined;
@@ -103,8 +118,7 @@ export class Copier {
       if (created || (overwriteTargetMetadata && filter?.include === undefined)) this.#copyInfo(e);
       return;
     }
-    await this.#writeNonDir(e);
-    this.#copyInfo(e);
+    if (await this.#writeNonDir(e)) this.#copyInfo(e);
   }
 
   async #copyChildren(dir: Entry, rel: string, filter: WalkFilter<Entry> | undefined): Promise<void> {
@@ -140,8 +154,7 @@ export class Copier {
     if (!isDir) {
       if (self) {
         await this.#removeTargetIfNeeded(e);
-        await this.#writeNonDir(e);
-        this.#copyInfo(e);
+        if (await this.#writeNonDir(e)) this.#copyInfo(e);
       }
       return;
     }
@@ -158,26 +171,33 @@ export class Copier {
 
   readonly #heldCreated = new Set<string>();
 
+  /** What is at `e`'s target now; no lookup in a directory this copy created. */
+  #existing(e: Entry): fs.Stats | undefined {
+    return this.#fresh.has(path.dirname(e.target)) ? undefined : lstatOrUndefined(e.target);
+  }
+
   async #removeTargetIfNeeded(e: Entry): Promise<void> {
     if (!this.#options.alwaysReplaceExistingDestPaths) return;
-    const st = lstatOrUndefined(e.target);
+    const st = this.#existing(e);
     if (st === undefined || (st.isDirectory() && e.stat.isDirectory())) return;
     await fsp.rm(e.target, { recursive: true, force: true });
   }
 
   /** Creates the directory for `e`; true when it was created, false when a directory was there. */
   async #makeDir(e: Entry): Promise<boolean> {
-    const st = lstatOrUndefined(e.target);
+    const st = this.#existing(e);
     if (st !== undefined) {
       if (!st.isDirectory()) throw new FailedPreconditionError(`cannot copy directory to non-directory: ${displayPath(this.#options.destRoot, e.target)} exists and is not a directory`);
       return false;
     }
-    await fsp.mkdir(e.target, e.stat.mode & 0o777);
+    fs.mkdirSync(e.target, e.stat.mode & 0o777);
+    this.#fresh.add(e.target);
     return true;
   }
 
-  async #writeNonDir(e: Entry): Promise<void> {
-    const st = lstatOrUndefined(e.target);
+  /** Writes `e`'s target; true when its metadata still has to be set (false: it is a link to an inode that has it). */
+  async #writeNonDir(e: Entry): Promise<boolean> {
+    const st = this.#existing(e);
     if (st !== undefined) {
       if (st.isDirectory()) throw new FailedPreconditionError(`cannot replace directory ${displayPath(this.#options.destRoot, e.target)} with a file`);
       fs.unlinkSync(e.target);
@@ -188,10 +208,14 @@ export class Copier {
       const first = s.nlink > 1 ? this.#inodes.get(key) : undefined;
       if (first !== undefined) {
         fs.linkSync(first, e.target);
-        return;
+        return false;
+      }
+      if (this.#linkable(s) && this.#tryLink(e.src, e.target)) {
+        if (s.nlink > 1) this.#inodes.set(key, e.target);
+        return false;
       }
       // Small files synchronously (the common case in contexts), big ones off the event loop.
-      if (s.size < smallFile) fs.copyFileSync(e.src, e.target, fs.constants.COPYFILE_FICLONE);
+      if (s.size < smallFile) copyFileBytes(e.src, e.target);
       else await fsp.copyFile(e.src, e.target, fs.constants.COPYFILE_FICLONE);
       if (s.nlink > 1) this.#inodes.set(key, e.target);
     } else if (s.isSymbolicLink()) {
@@ -205,6 +229,26 @@ export class Copier {
       mknod(e.target, type | (s.mode & 0o7777), major, minor);
     } else {
       throw new NotFoundError(`cannot copy ${e.src}: unsupported file type (mode ${s.mode.toString(8)})`);
+    }
+    return true;
+  }
+
+  /** The copy of `s` would carry exactly its metadata (see `linkFiles`). */
+  #linkable(s: fs.Stats): boolean {
+    const owner = this.#options.owner;
+    return this.#linking && (owner === undefined || (owner.uid === s.uid && owner.gid === s.gid));
+  }
+
+  #tryLink(src: string, target: string): boolean {
+    try {
+      fs.linkSync(src, target);
+      return true;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // Another mount or a filesystem without links: no later file will link either.
+      if (code === 'EXDEV' || code === 'EPERM' || code === 'EOPNOTSUPP') this.#linking = false;
+      else if (code !== 'EMLINK') throw error;
+      return false;
     }
   }
 

@@ -4,7 +4,7 @@ import { InvalidArgumentError, NotFoundError } from '@kiln/errors';
 import type { FileCopy } from '@kiln/llb';
 import { cleanPath, containsWildcards, resolveWildcardSources, type SourceDirEntry } from '@kiln/patterns';
 import { parseChmod } from './chmod.js';
-import { Copier, lstatOrUndefined } from './copier.js';
+import { Copier, lstatOrUndefined, type CopierOptions } from './copier.js';
 import { resolveOwner } from './owner.js';
 import { resolveInRoot } from './root-path.js';
 import { isTarArchive, unpackArchive } from './unpack.js';
@@ -17,6 +17,22 @@ export interface CopyActionRequest {
   readonly destRoot: string;
   readonly action: FileCopy;
   readonly signal?: AbortSignal | undefined;
+  /** `srcRoot` is an immutable snapshot's own directory: its files may be hard-linked into the destination. */
+  readonly srcImmutable?: boolean | undefined;
+  /** How to write below `destRoot` without going through its mount, when it is one. */
+  readonly direct?: DirectDestination | undefined;
+}
+
+/**
+ * The directory behind a mounted destination tree (an overlay's upper
+ * directory, or the tree itself when it is not mounted), where a new
+ * directory can be filled with hard links to an immutable source.
+ */
+export interface DirectDestination {
+  /** A path `p` below it shows up as `destRoot/p` once the tree is mounted again. */
+  readonly dir: string;
+  /** Unmounts `destRoot` (a no-op when it is not a mount). The caller mounts it again for whatever follows. */
+  detach(): Promise<void>;
 }
 
 /**
@@ -55,7 +71,7 @@ export async function copyAction(request: CopyActionRequest): Promise<void> {
     const parent = resolveInRoot(destRoot, path.posix.dirname(dest));
     if (lstatOrUndefined(parent) === undefined) throw new NotFoundError(`destination directory ${JSON.stringify(path.posix.dirname(dest))} does not exist`);
   }
-  const copier = new Copier({
+  const options = {
     destRoot,
     owner: resolveOwner(destRoot, action.owner),
     mode: action.mode === undefined ? undefined : parseChmod(action.mode),
@@ -64,7 +80,8 @@ export async function copyAction(request: CopyActionRequest): Promise<void> {
     excludePatterns: action.excludePatterns,
     alwaysReplaceExistingDestPaths: action.alwaysReplaceExistingDestPaths,
     signal,
-  });
+  };
+  const copier = new Copier(options);
 
   const src = cleanPath(`/${action.src}`);
   let sources: string[];
@@ -102,8 +119,46 @@ export async function copyAction(request: CopyActionRequest): Promise<void> {
       target = path.join(destResolved, path.posix.basename(s === '.' ? '' : s));
     }
     await copier.mkdirAll(st.isDirectory() && !action.dirCopyContents ? target : path.dirname(target));
+    if (sources.length === 1 && st.isDirectory() && (await copyIntoNewDir(request, options, srcFollowed, target))) return;
     await copier.copy(srcFollowed, target, false);
   }
+}
+
+/**
+ * The fast path of a directory copy into a directory that is new or empty
+ * (`COPY . /app`, `COPY . /app/`): the directory is made (or, when it
+ * exists, copied up) through the mounted tree, so overlayfs deals with its
+ * parents and with whiteouts; then the tree is unmounted and the copy fills
+ * the directory where it really lives, hard-linking files of an immutable
+ * source instead of copying their bytes. Writing there while the overlay is
+ * unmounted is safe; writing below a mounted overlay is not. The result is
+ * the one the usual path gives: a directory the copy creates takes the
+ * source's metadata, an existing one keeps its own. False (nothing written
+ * but, at most, a copied-up directory) when the fast path does not apply.
+ */
+async function copyIntoNewDir(request: CopyActionRequest, options: CopierOptions, src: string, target: string): Promise<boolean> {
+  const { direct, destRoot } = request;
+  // Include patterns decide the top directory's metadata differently when it is created by the walk; keep those on the usual path.
+  if (direct === undefined || request.srcImmutable !== true || (options.includePatterns?.length ?? 0) > 0) return false;
+  const rel = path.relative(destRoot, target);
+  if (rel === '' || rel.startsWith('..')) return false;
+  const inner = path.join(direct.dir, rel);
+  const existing = lstatOrUndefined(target);
+  const created = existing === undefined;
+  if (created) fs.mkdirSync(target, 0o700);
+  else {
+    if (!existing.isDirectory() || fs.readdirSync(target).length > 0) return false;
+    // A directory of a lower layer is copied up by creating something in it.
+    const probe = path.join(target, `.kiln-copy-up-${process.pid}`);
+    fs.writeFileSync(probe, '');
+    fs.unlinkSync(probe);
+    // Whiteouts of entries deleted earlier would collide with the names the copy writes.
+    if (fs.readdirSync(inner).length > 0) return false;
+  }
+  await direct.detach();
+  const copier = new Copier({ ...options, destRoot: direct.dir, linkFiles: true });
+  await copier.copy(src, inner, created, true);
+  return true;
 }
 
 /** BuildKit's conversion of `--parents`: copy from the pivot (before `/./`, else the root) with the rest as an include pattern. */

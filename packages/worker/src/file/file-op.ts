@@ -4,7 +4,8 @@ import path from 'node:path';
 import type { ImmutableRef, MutableRef } from '@kiln/cache';
 import { outputCount, type DefinitionVertex, type FileOp } from '@kiln/llb';
 import type { OpContext, Result, SolverOp } from '@kiln/solver';
-import { copyAction } from '../copy/copy-action.js';
+import { isBindMount, parseMountOptions, type Mount } from '@kiln/sys';
+import { copyAction, type DirectDestination } from '../copy/copy-action.js';
 import { asRef, hostTree, runCleanups, viewRef, type HostTree } from '../host-mount.js';
 import { toAbortSignal } from '../signal.js';
 import type { WorkerOptions } from '../worker-context.js';
@@ -74,7 +75,17 @@ async function runFileOp(v: DefinitionVertex, op: FileOp, inputs: readonly Resul
       const a = fa.action;
       if (a.kind === 'copy') {
         const src = await secondaryTree(fa.secondaryInput, n, inputs, states, cleanups);
-        await copyAction({ srcRoot: src, destRoot: dest, action: a, signal: abort.signal });
+        let detached = false;
+        const direct = directDestination(state.mutable.mounts, async () => {
+          detached = true;
+          await state.tree.release();
+        });
+        try {
+          await copyAction({ srcRoot: src.path, srcImmutable: src.immutable, destRoot: dest, action: a, signal: abort.signal, ...(direct === undefined ? {} : { direct }) });
+        } finally {
+          // Later actions and the commit expect the tree mounted, at a new place.
+          if (detached) state.tree = hostTree(state.mutable.mounts);
+        }
       } else if (a.kind === 'mkdir') await mkdirAction(dest, a);
       else if (a.kind === 'mkfile') await mkfileAction(dest, a);
       else if (a.kind === 'rm') await rmAction(dest, a);
@@ -97,18 +108,42 @@ async function runFileOp(v: DefinitionVertex, op: FileOp, inputs: readonly Resul
   }
 }
 
-/** The host path of a copy's source tree; views made here are released through `cleanups`. */
-async function secondaryTree(idx: number, n: number, inputs: readonly Result[], states: readonly (ActionState | undefined)[], cleanups: (() => Promise<void>)[]): Promise<string> {
+/**
+ * The host path of a copy's source tree, and whether it is an immutable
+ * snapshot's tree (files there may be linked); views made here are released
+ * through `cleanups`.
+ */
+async function secondaryTree(
+  idx: number,
+  n: number,
+  inputs: readonly Result[],
+  states: readonly (ActionState | undefined)[],
+  cleanups: (() => Promise<void>)[],
+): Promise<{ path: string; immutable: boolean }> {
   if (idx < 0) {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'kiln-empty-'));
     cleanups.push(async () => fs.rmdirSync(empty));
-    return empty;
+    return { path: empty, immutable: false };
   }
   const s = idx >= n ? states[idx - n] : undefined;
-  if (s?.kind === 'mutable') return s.tree.path;
+  if (s?.kind === 'mutable') return { path: s.tree.path, immutable: false };
   const tree = await viewRef(idx < n ? asRef(inputs[idx]!) : (s as { ref: ImmutableRef }).ref);
   cleanups.push(() => tree.release());
-  return tree.path;
+  return { path: tree.path, immutable: true };
+}
+
+/**
+ * Where a copy can write below a mutable tree without its mount: an
+ * overlay's upper directory (detaching unmounts the tree), or the directory
+ * of a tree that is used where it is (detaching does nothing).
+ */
+function directDestination(mounts: readonly Mount[], unmount: () => Promise<void>): DirectDestination | undefined {
+  if (mounts.length !== 1) return undefined;
+  const only = mounts[0]!;
+  if (isBindMount(only) && (only.target ?? '') === '') return { dir: only.source, detach: async () => {} };
+  if (only.type !== 'overlay') return undefined;
+  const upper = parseMountOptions(only.options).data.find((o) => o.startsWith('upperdir='));
+  return upper === undefined ? undefined : { dir: upper.slice('upperdir='.length), detach: unmount };
 }
 
 async function releaseStates(states: (ActionState | undefined)[]): Promise<void> {
