@@ -51,7 +51,10 @@ class DirectorySnapshotter implements Snapshotter {
   async usage(keyOrName: string): Promise<SnapshotUsage> {
     const record = this.#meta.get(keyOrName);
     if (record.kind === 'committed' && record.size !== undefined && record.inodes !== undefined) return { size: record.size, inodes: record.inodes };
-    return diskUsage(this.#dirs(record.id).fs);
+    const usage = await diskUsage(this.#dirs(record.id).fs);
+    // Measured on first use, not at commit: a commit of 20,000 files would walk them all again for a figure only prune asks for.
+    if (record.kind === 'committed') this.#meta.setUsage(record.id, usage);
+    return usage;
   }
 
   async mounts(key: string): Promise<Mount[]> {
@@ -71,8 +74,7 @@ class DirectorySnapshotter implements Snapshotter {
   async commit(name: string, key: string, options: SnapshotOptions = {}): Promise<void> {
     const record = this.#meta.get(key);
     if (record.kind !== 'active') throw new FailedPreconditionError(`snapshot ${JSON.stringify(key)} is ${record.kind}; only an active snapshot can be committed`);
-    const usage = await diskUsage(this.#dirs(record.id).fs);
-    this.#meta.transaction(() => this.#meta.commit(name, key, usage, options.labels));
+    this.#meta.transaction(() => this.#meta.commit(name, key, undefined, options.labels));
   }
 
   async remove(keyOrName: string): Promise<void> {

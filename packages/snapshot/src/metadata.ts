@@ -116,14 +116,19 @@ export class SnapshotMetadata {
   }
 
   /** Renames active `key` to committed `name`, recording its usage. Throws NotFound, AlreadyExists, FailedPrecondition. */
-  commit(name: string, key: string, usage: { size: number; inodes: number }, labels: SnapshotLabels | undefined): void {
+  commit(name: string, key: string, usage: { size: number; inodes: number } | undefined, labels: SnapshotLabels | undefined): void {
     if (name === '') throw new InvalidArgumentError('snapshot name is empty; expected a non-empty string');
     const record = this.get(key);
     if (record.kind !== 'active') throw new FailedPreconditionError(`snapshot ${JSON.stringify(key)} is ${record.kind}; only an active snapshot can be committed`);
     this.assertFree(name);
     this.#db
       .prepare('UPDATE snapshot_nodes SET name = ?, kind = ?, labels = ?, updated = ?, size = ?, inodes = ? WHERE id = ?')
-      .run(name, 'committed', JSON.stringify(labels ?? record.labels), Date.now(), usage.size, usage.inodes, record.id);
+      .run(name, 'committed', JSON.stringify(labels ?? record.labels), Date.now(), usage?.size ?? null, usage?.inodes ?? null, record.id);
+  }
+
+  /** Records the usage of committed snapshot `id`, measured after its commit. */
+  setUsage(id: number, usage: { size: number; inodes: number }): void {
+    this.#db.prepare("UPDATE snapshot_nodes SET size = ?, inodes = ? WHERE id = ? AND kind = 'committed'").run(usage.size, usage.inodes, id);
   }
 
   /** Deletes the row of `name`; throws NotFound, FailedPrecondition when children exist. Returns the deleted record. */

@@ -80,7 +80,8 @@ export interface Snapshotter {
   stat(keyOrName: string): Promise<SnapshotInfo>;
   /**
    * Disk usage of the snapshot itself. Measured now for active snapshots and
-   * views; recorded at commit time for committed ones. Throws NotFoundError.
+   * views; for committed ones measured on first use and kept (they never
+   * change). Throws NotFoundError.
    */
   usage(keyOrName: string): Promise<SnapshotUsage>;
   /** The mounts of an active snapshot or view, as prepare/view returned them. Throws NotFound, FailedPrecondition (committed). */
