@@ -88,7 +88,8 @@ export async function exportOutputs(input: ImageExportInput, outputs: readonly O
     for (const image of made.values()) await image.release();
   };
   const storeOutput = outputs.find((o) => o.type === 'image');
-  const pushes = outputs.some((o) => o.type === 'image' && o.push);
+  // An image that leaves the store (pushed, or written as an OCI or docker archive) is the one stored too.
+  const pushes = outputs.some((o) => (o.type === 'image' && o.push) || o.type === 'oci' || o.type === 'docker');
   const storeOptions = storedImageOptions(storeOutput?.type === 'image' ? storeOutput.image : {}, { pushes });
   const storeNames = [...tags, ...outputs.flatMap((o) => (o.type === 'image' && o.store ? o.names : []))];
   const imageFor = async (imageOptions: ImageExportOptions, names: readonly string[]): Promise<ExportedImage> => {
@@ -162,8 +163,9 @@ export function checkOutputs(outputs: readonly OutputSpec[], options: { readonly
  * keeps them: no compression cost at build time, and the image ID is the
  * same either way (diff_ids are digests of the uncompressed tars); `kiln
  * push` compresses them on the way out (see `distributableImage`). When
- * `pushes` (some output has `push=true`) the default stays gzip, so the image
- * stored is the one pushed and nothing is compressed twice. Explicit settings
+ * `pushes` (some output has `push=true`, or writes an OCI or docker archive)
+ * the default stays gzip, so the image stored is the one that left and
+ * nothing is compressed twice. Explicit settings
  * are kept as given. Base image layers keep their blobs in every case.
  */
 export function storedImageOptions(options: ImageExportOptions, context: { readonly pushes: boolean }): ImageExportOptions {

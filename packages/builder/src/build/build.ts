@@ -7,7 +7,7 @@ import { convertDockerfile } from '@kiln/dockerfile-frontend';
 import { parseDockerfile } from '@kiln/dockerfile-syntax';
 import { InvalidArgumentError, UnsupportedError } from '@kiln/errors';
 import { OciExecutor, goArch } from '@kiln/executor';
-import { checkOutputs, exporterResponse, exportImage, exportOutputs, parseOutputSpec, type ExportedImage, type PushedName } from '@kiln/exporter';
+import { checkOutputs, exporterResponse, exportImage, exportOutputs, parseOutputSpec, storedImageOptions, type ExportedImage, type PushedName } from '@kiln/exporter';
 import { formatPlatform, normalizeReference, parsePlatform, referenceToString, type Platform } from '@kiln/oci';
 import { readIgnorePatterns } from '@kiln/patterns';
 import { RegistryClient, type ProgressListener } from '@kiln/registry';
@@ -48,7 +48,11 @@ export type BuildEvent =
 export interface BuildResult {
   /** The image id (config digest), `sha256:…`. */
   readonly imageId: string | undefined;
-  /** The manifest digest. */
+  /**
+   * The manifest digest of the stored image (the pushed one when the build
+   * pushes); a later `kiln push` of an image stored uncompressed sends a
+   * gzip manifest with another digest (same image id).
+   */
   readonly digest: string | undefined;
   /** The names the image was stored under. */
   readonly names: readonly string[];
@@ -86,7 +90,10 @@ export function hostPlatform(): Platform {
 /**
  * Builds a Dockerfile into an image: parse, convert to a build graph, solve it
  * (running steps in containers, reusing cached ones), then store the image
- * under its tags and write the requested outputs. Everything it mounts or
+ * under its tags and write the requested outputs. The stored image keeps the
+ * layers the build made uncompressed (as docker's image store), unless the
+ * build pushes or `-o type=image` sets a compression; `kiln push`
+ * compresses them when it sends the image. Everything it mounts or
  * starts is cleaned up when it ends, also on failure or cancellation.
  *
  * Errors: `DockerfileSyntaxError` (with file, line and column) for a bad
@@ -232,8 +239,10 @@ async function runBuild(o: BuildOptions, emit: (event: BuildEvent) => void): Pro
       pushed = done.pushed;
     }
     if (image === undefined) {
-      // No image output asked for: the image is still made and stored (named by its tags, if any), as `docker build` does.
-      image = await exportImage(input, { contentRoot }, { names: o.tags ?? [], ...(epoch === undefined ? {} : { sourceDateEpoch: epoch }) });
+      // No image output asked for: the image is still made and stored (named by its tags, if any), as `docker build` does,
+      // with its layers uncompressed as in docker's image store (`kiln push` compresses them).
+      const options = storedImageOptions({}, { pushes: false });
+      image = await exportImage(input, { contentRoot }, { ...options, names: o.tags ?? [], ...(epoch === undefined ? {} : { sourceDateEpoch: epoch }) });
       const first = exported;
       const made = image;
       exported = { release: async () => { await first?.release(); await made.release(); } };

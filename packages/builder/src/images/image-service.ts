@@ -1,5 +1,6 @@
 import { garbageCollect, openContentRoot, type ContentRoot } from '@kiln/content';
 import { FailedPreconditionError, InvalidArgumentError } from '@kiln/errors';
+import { distributableImage } from '@kiln/exporter';
 import { formatPlatform, parsePlatform, type Descriptor, type Digest, type Platform } from '@kiln/oci';
 import { hostPlatform, login, logout, RegistryClient, type ProgressListener, type RegistryHostsConfig } from '@kiln/registry';
 import { loadImages, saveImages, type LoadedImages, type SaveInput, type SaveOutput } from './image-archives.js';
@@ -130,18 +131,34 @@ export class ImageService {
    * everything it references to `dest` (default: `ref` itself), blobs the
    * registry already has skipped.
    *
+   * Builds store their layers uncompressed (as docker's image store); such
+   * an image is compressed first (gzip, see `distributableImage`: same image
+   * ID, new manifest digest) and every local name of the stored manifest is
+   * re-pointed at the compressed one before it is sent, so later pushes and
+   * saves reuse it instead of compressing again. Indexes and images whose
+   * layers are all compressed are sent as they are.
+   *
    * @throws NotFoundError for an unknown local image; InvalidArgumentError when `ref` is an ID and no `dest` is given; the registry's errors.
    */
   async push(ref: string, dest?: string, options: ImageTransferOptions = {}): Promise<PushedImage> {
-    const match = await findLocalImage(this.#root.images, this.#root.content, ref, this.#host);
+    const { leases, content, images } = this.#root;
+    const match = await findLocalImage(images, content, ref, this.#host);
     if (dest === undefined && match.by === 'id') throw new InvalidArgumentError(`push of image ID ${JSON.stringify(ref)} needs a destination: kiln push ${ref} REGISTRY/REPOSITORY:TAG`);
     const destination = storedImageName(dest ?? match.images[0]!.name);
-    const target = match.images[0]!.target;
-    await this.#client.push(destination, this.#root.content, target, {
-      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
-    });
-    return { destination, digest: target.digest, size: target.size };
+    const stored = match.images[0]!.target;
+    // The lease holds the compressed blobs until the names do (and through the push, should the names move meanwhile).
+    const lease = leases.create({ labels: { 'kiln.push': destination } });
+    try {
+      const target = await distributableImage(this.#root, stored, lease.id);
+      if (target.digest !== stored.digest) images.retarget(stored.digest, target);
+      await this.#client.push(destination, content, target, {
+        ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      });
+      return { destination, digest: target.digest, size: target.size };
+    } finally {
+      leases.delete(lease.id);
+    }
   }
 
   /** `kiln images`: every named image, sorted by name. */

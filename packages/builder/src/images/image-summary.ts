@@ -30,8 +30,9 @@ export interface ImageSummary {
    */
   readonly id: Digest;
   /**
-   * Bytes the image's content takes in the store, compressed as stored:
-   * manifests, config and layer blobs that are present (blobs shared with
+   * Bytes the image's content takes in the store, as stored (layers a build
+   * made are uncompressed until a push compresses them; pulled layers stay
+   * compressed): manifests, config and layer blobs that are present (blobs shared with
    * other images are counted in each). This is docker's "content size", not
    * the unpacked size classic `docker images` shows.
    */
