@@ -86,10 +86,10 @@ serial('kiln push of a built image sends it gzip-compressed, and the registry se
   const pushed = /digest: (sha256:[0-9a-f]{64}) size: \d+/.exec(push.stdout)?.[1];
   t.truthy(pushed, push.stdout);
   t.not(pushed, digest, 'a gzip manifest, not the stored uncompressed one');
-  t.is(registryDigest(name), pushed);
+  t.is(registryDigest(name), pushed!);
   const copy = kiln(k, ['push', name, `${registry.host}/copies/app:2`]);
   t.is(copy.status, 0, copy.stderr);
-  t.is(registryDigest(`${registry.host}/copies/app:2`), pushed, 'the second push reuses the compressed image');
+  t.is(registryDigest(`${registry.host}/copies/app:2`), pushed!, 'the second push reuses the compressed image');
 });
 
 serial('--push without a name is refused before any step runs', (t) => {
