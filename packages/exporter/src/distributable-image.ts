@@ -1,9 +1,6 @@
 import { digestBytes, type ContentRoot } from '@kiln/content';
 import { manifestMediaTypes, MediaType, parseImageManifest, serializeImageManifest, type Descriptor } from '@kiln/oci';
-import { recompressLayer } from './recompress-layer.js';
-
-/** Layer media types of plain uncompressed tars; nondistributable (foreign) layers are never pushed as blobs, so they are left alone. */
-const uncompressedLayerTypes: ReadonlySet<string> = new Set([MediaType.ociLayer, MediaType.dockerLayer]);
+import { isPlainTarLayer, recompressLayer } from './recompress-layer.js';
 
 /**
  * The image `manifest` (a descriptor in kiln's content store) as it should
@@ -28,10 +25,10 @@ const uncompressedLayerTypes: ReadonlySet<string> = new Set([MediaType.ociLayer,
 export async function distributableImage(root: ContentRoot, manifest: Descriptor, leaseId: string): Promise<Descriptor> {
   if (!manifestMediaTypes.includes(manifest.mediaType)) return manifest;
   const parsed = parseImageManifest((await root.content.readBytes(manifest.digest)).toString('utf8'), manifest.mediaType);
-  if (!parsed.layers.some((l) => uncompressedLayerTypes.has(l.mediaType))) return manifest;
+  if (!parsed.layers.some(isPlainTarLayer)) return manifest;
   // zlib runs on libuv's thread pool, so the layers compress side by side.
   const layers = await Promise.all(
-    parsed.layers.map((layer) => (uncompressedLayerTypes.has(layer.mediaType) ? recompressLayer(root, layer, 'gzip', undefined, leaseId) : layer)),
+    parsed.layers.map((layer) => (isPlainTarLayer(layer) ? recompressLayer(root, layer, 'gzip', undefined, leaseId) : layer)),
   );
   const flavor = manifest.mediaType === MediaType.dockerManifest ? 'docker' : 'oci';
   const text = serializeImageManifest({ ...parsed, layers }, { mediaTypes: flavor });

@@ -8,7 +8,7 @@ import type { ExportableRef, ExportLayer } from './exportable-ref.js';
 import { finalizeImageConfig } from './finalize-image-config.js';
 import { selectAnnotations } from './image-annotations.js';
 import type { ImageExportOptions } from './image-export-options.js';
-import { needsRecompression, recompressLayer } from './recompress-layer.js';
+import { isPlainTarLayer, needsRecompression, recompressLayer } from './recompress-layer.js';
 
 /** BuildKit's layer annotation: the layer's mtimes were clamped to this epoch (seconds). */
 export const rewrittenTimestampAnnotation = 'buildkit/rewritten-timestamp';
@@ -117,7 +117,7 @@ export async function exportImage(input: ImageExportInput, deps: ImageExportDeps
       let descriptor = r.descriptor;
       // Uncompressed base layers (from an image a build stored) are compressed too, else a pushed or
       // archived image would carry plain tars nobody asked for; compressed ones keep their blobs.
-      if ((options.forceCompression === true || isPlainTar(descriptor)) && needsRecompression(descriptor, compression)) {
+      if ((options.forceCompression === true || isPlainTarLayer(descriptor)) && needsRecompression(descriptor, compression)) {
         descriptor = await recompressLayer(root, descriptor, compression, options.compressionLevel, lease.id);
       }
       const rewritten: Record<string, string> = clampTo !== undefined && r.origin === 'diff' ? { [rewrittenTimestampAnnotation]: String(clampTo) } : {};
@@ -162,11 +162,6 @@ export async function exportImage(input: ImageExportInput, deps: ImageExportDeps
     await release();
     throw error;
   }
-}
-
-/** True for a distributable uncompressed layer (nondistributable ones are never pushed as blobs, so they keep theirs). */
-function isPlainTar(descriptor: Descriptor): boolean {
-  return descriptor.mediaType === MediaType.ociLayer || descriptor.mediaType === MediaType.dockerLayer;
 }
 
 /** A layer descriptor as a manifest lists it: the chosen media type family, no store-internal annotations, plus `extra`. */

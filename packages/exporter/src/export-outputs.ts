@@ -63,9 +63,10 @@ export interface ExportOutputsResult {
  * - the image (when there are tags, image outputs, or no outputs at all) is
  *   made once per distinct set of image options and stored under the tags
  *   and the `name=`s of `type=image` outputs; the stored image's layers are
- *   uncompressed unless an output pushes or the first `type=image` output
- *   sets a compression (see {@link storedImageOptions}), while pushed images
- *   and `type=oci` / `type=docker` archives default to gzip, as in buildx;
+ *   uncompressed unless the image also leaves the store (an output pushes,
+ *   or writes a `type=oci` / `type=docker` archive: those default to gzip,
+ *   as in buildx, and the stored image is that one) or the first
+ *   `type=image` output sets a compression (see {@link storedImageOptions});
  * - `type=image,push=true` pushes it to every `name=` and tag (through
  *   `deps.registry`); `type=oci` / `type=docker` write it, named by their
  *   `name=`s and the tags; `type=local` / `type=tar` write the tree.
@@ -89,8 +90,8 @@ export async function exportOutputs(input: ImageExportInput, outputs: readonly O
   };
   const storeOutput = outputs.find((o) => o.type === 'image');
   // An image that leaves the store (pushed, or written as an OCI or docker archive) is the one stored too.
-  const pushes = outputs.some((o) => (o.type === 'image' && o.push) || o.type === 'oci' || o.type === 'docker');
-  const storeOptions = storedImageOptions(storeOutput?.type === 'image' ? storeOutput.image : {}, { pushes });
+  const leavesStore = outputs.some((o) => (o.type === 'image' && o.push) || o.type === 'oci' || o.type === 'docker');
+  const storeOptions = storedImageOptions(storeOutput?.type === 'image' ? storeOutput.image : {}, { leavesStore });
   const storeNames = [...tags, ...outputs.flatMap((o) => (o.type === 'image' && o.store ? o.names : []))];
   const imageFor = async (imageOptions: ImageExportOptions, names: readonly string[]): Promise<ExportedImage> => {
     const key = optionsKey(imageOptions);
@@ -163,14 +164,14 @@ export function checkOutputs(outputs: readonly OutputSpec[], options: { readonly
  * keeps them: no compression cost at build time, and the image ID is the
  * same either way (diff_ids are digests of the uncompressed tars); `kiln
  * push` compresses them on the way out (see `distributableImage`). When
- * `pushes` (some output has `push=true`, or writes an OCI or docker archive)
- * the default stays gzip, so the image stored is the one that left and
- * nothing is compressed twice. Explicit settings
- * are kept as given. Base image layers keep their blobs in every case.
+ * the image `leavesStore` (some output has `push=true`, or writes an OCI or
+ * docker archive) the default stays gzip, so the image stored is the one
+ * that left and nothing is compressed twice. Explicit settings are kept as
+ * given. Base image layers keep their blobs in every case.
  */
-export function storedImageOptions(options: ImageExportOptions, context: { readonly pushes: boolean }): ImageExportOptions {
+export function storedImageOptions(options: ImageExportOptions, context: { readonly leavesStore: boolean }): ImageExportOptions {
   const explicit = options.compression !== undefined || options.compressionLevel !== undefined || options.forceCompression === true;
-  if (explicit || context.pushes) return options;
+  if (explicit || context.leavesStore) return options;
   return { ...options, compression: 'uncompressed' };
 }
 

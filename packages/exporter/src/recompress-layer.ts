@@ -10,6 +10,16 @@ const ociLayerTypes: Readonly<Record<LayerCompressionName, string>> = {
   uncompressed: MediaType.ociLayer,
 };
 
+/**
+ * True for a distributable uncompressed layer: what kiln's store keeps for
+ * layers a build made, and what must be compressed before it leaves the
+ * store. Nondistributable (foreign) layers are never pushed as blobs, so
+ * they keep theirs.
+ */
+export function isPlainTarLayer(descriptor: Descriptor): boolean {
+  return descriptor.mediaType === MediaType.ociLayer || descriptor.mediaType === MediaType.dockerLayer;
+}
+
 /** True when `descriptor`'s media type says its bytes are in another compression than `compression`. */
 export function needsRecompression(descriptor: Descriptor, compression: LayerCompressionName): boolean {
   const current = layerCompression(descriptor.mediaType);

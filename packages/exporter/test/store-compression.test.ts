@@ -45,13 +45,13 @@ async function decompressedDigest(root: ContentRoot, digest: Digest): Promise<st
 }
 
 test('storedImageOptions: uncompressed unless an output pushes or a compression setting is given', (t) => {
-  t.deepEqual(storedImageOptions({}, { pushes: false }), { compression: 'uncompressed' });
-  t.deepEqual(storedImageOptions({ mediaTypes: 'docker' }, { pushes: false }), { mediaTypes: 'docker', compression: 'uncompressed' });
-  t.deepEqual(storedImageOptions({}, { pushes: true }), {}, 'a pushed build stores the gzip image it pushes');
-  t.deepEqual(storedImageOptions({ compression: 'zstd' }, { pushes: false }), { compression: 'zstd' });
-  t.deepEqual(storedImageOptions({ compressionLevel: 9 }, { pushes: false }), { compressionLevel: 9 }, 'a level asks for gzip');
-  t.deepEqual(storedImageOptions({ forceCompression: true }, { pushes: false }), { forceCompression: true });
-  t.deepEqual(storedImageOptions({ forceCompression: false }, { pushes: false }), { forceCompression: false, compression: 'uncompressed' });
+  t.deepEqual(storedImageOptions({}, { leavesStore: false }), { compression: 'uncompressed' });
+  t.deepEqual(storedImageOptions({ mediaTypes: 'docker' }, { leavesStore: false }), { mediaTypes: 'docker', compression: 'uncompressed' });
+  t.deepEqual(storedImageOptions({}, { leavesStore: true }), {}, 'a pushed build stores the gzip image it pushes');
+  t.deepEqual(storedImageOptions({ compression: 'zstd' }, { leavesStore: false }), { compression: 'zstd' });
+  t.deepEqual(storedImageOptions({ compressionLevel: 9 }, { leavesStore: false }), { compressionLevel: 9 }, 'a level asks for gzip');
+  t.deepEqual(storedImageOptions({ forceCompression: true }, { leavesStore: false }), { forceCompression: true });
+  t.deepEqual(storedImageOptions({ forceCompression: false }, { leavesStore: false }), { forceCompression: false, compression: 'uncompressed' });
 });
 
 (ready ? test : test.skip)('a -t image is stored uncompressed, with the image ID of the gzip archive of the same build, which is stored as it is', async (t) => {

@@ -241,7 +241,7 @@ async function runBuild(o: BuildOptions, emit: (event: BuildEvent) => void): Pro
     if (image === undefined) {
       // No image output asked for: the image is still made and stored (named by its tags, if any), as `docker build` does,
       // with its layers uncompressed as in docker's image store (`kiln push` compresses them).
-      const options = storedImageOptions({}, { pushes: false });
+      const options = storedImageOptions({}, { leavesStore: false });
       image = await exportImage(input, { contentRoot }, { ...options, names: o.tags ?? [], ...(epoch === undefined ? {} : { sourceDateEpoch: epoch }) });
       const first = exported;
       const made = image;

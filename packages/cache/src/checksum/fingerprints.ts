@@ -44,7 +44,7 @@ interface FingerprintRow {
  */
 export async function fileSha256(state: CacheState, file: string, stamp: FileStamp): Promise<string> {
   const ino = String(stamp.ino);
-  const row = pendingRows(state.db).get(ino) ?? (statement(state.db, 'SELECT size, mtime_ns, ctime_ns, xxh64, sha256 FROM cache_fingerprints WHERE ino = ?').get(ino) as FingerprintRow | undefined);
+  const row = pending.get(state.db)?.get(ino) ?? (statement(state.db, 'SELECT size, mtime_ns, ctime_ns, xxh64, sha256 FROM cache_fingerprints WHERE ino = ?').get(ino) as FingerprintRow | undefined);
   const size = Number(stamp.size);
   if (row !== undefined && row.size === size && row.mtime_ns === String(stamp.mtimeNs) && row.ctime_ns === String(stamp.ctimeNs)) {
     state.stats.fingerprintHits++;
@@ -64,11 +64,6 @@ export async function fileSha256(state: CacheState, file: string, stamp: FileSta
 }
 
 const pending = new WeakMap<DatabaseSync, Map<string, FingerprintRow>>();
-
-/** Rows waiting to be written, by inode (empty when none). */
-function pendingRows(db: DatabaseSync): ReadonlyMap<string, FingerprintRow> {
-  return pending.get(db) ?? new Map();
-}
 
 /** Rows written per transaction at most; bounds the memory a huge tree's batch holds. */
 const batchRows = 4096;
